@@ -1,0 +1,189 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { dataDir } from './paths.js';
+
+/*
+ * The one source of mnemo's settings: the TypeScript type, the defaults and the
+ * JSON Schema (`mnemo config schema`) all come from here. Every section is strict,
+ * so a misspelt key is an error rather than a silently ignored setting.
+ * `.prefault({})` makes a missing section parse as `{}` so its inner defaults apply.
+ */
+
+const level = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+const log = z
+  .strictObject({
+    level: level.default('info').describe('Default log level for every namespace.'),
+    levels: z.record(z.string(), level).default({}).describe('Per-namespace levels, e.g. { "mnemo:faces": "debug" }.'),
+    format: z.enum(['auto', 'json', 'pretty']).default('auto').describe('auto: pretty on a TTY, JSON otherwise.'),
+  })
+  .prefault({});
+
+const models = z
+  .strictObject({
+    dir: z.string().default(join(dataDir(), 'models')).describe('Where model files are pulled to and loaded from.'),
+    autoPull: z.boolean().default(true).describe('Pull missing registry-hosted models at start.'),
+  })
+  .prefault({});
+
+const memory = z
+  .strictObject({
+    path: z.string().default(join(dataDir(), 'memory.db')).describe('The SQLite memory file.'),
+    utteranceRetentionDays: z.number().int().min(0).default(30).describe('Days a transcript of what the wearer said is kept.'),
+    busyTimeoutMs: z.number().int().min(0).default(5000),
+    encryption: z
+      .strictObject({
+        keyFile: z.string().optional().describe('A 0600 file holding the key; MNEMO_MEMORY_KEY also works. Unset: plain file.'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const mqtt = z
+  .strictObject({
+    embedded: z.boolean().default(true).describe('Start an in-process broker (aedes) on loopback.'),
+    host: z.string().default('127.0.0.1').describe('Embedded broker bind address.'),
+    port: z.number().int().min(0).max(65535).default(1883),
+    url: z.string().optional().describe('External broker, e.g. mqtts://broker:8883 (embedded: false).'),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    caFile: z.string().optional().describe('CA certificate for a TLS broker.'),
+  })
+  .prefault({});
+
+const glasses = z
+  .strictObject({
+    deviceId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+      .default('glasses-1')
+      .describe('Topic prefix mnemo/<deviceId>/...'),
+    offlineAnswerWaitMs: z.number().int().min(0).default(5000).describe('How long an answer waits for offline glasses.'),
+    batteryLowPercent: z.number().min(0).max(100).default(15),
+  })
+  .prefault({});
+
+const camera = z
+  .strictObject({
+    source: z.enum(['replay', 'rpicam', 'v4l2']).default('rpicam'),
+    path: z.string().optional().describe('replay: a folder of images, a video or a timeline file.'),
+    device: z.string().default('/dev/video0').describe('v4l2 device.'),
+    width: z.number().int().positive().default(640),
+    height: z.number().int().positive().default(480),
+    fps: z.number().positive().default(5),
+    loop: z.boolean().default(false),
+  })
+  .prefault({});
+
+const microphone = z
+  .strictObject({
+    source: z.enum(['device', 'replay']).default('device'),
+    recorder: z.enum(['arecord', 'sox', 'rec']).default('arecord'),
+    device: z.string().optional(),
+    path: z.string().optional().describe('replay: a WAV file or a timeline file.'),
+  })
+  .prefault({});
+
+const faces = z
+  .strictObject({
+    embedder: z.enum(['dlib-128', 'fr-feature-512']).default('dlib-128'),
+    detectScore: z.number().min(0).max(1).default(0.7),
+    minFaceSize: z.number().int().min(1).default(90).describe('Pixels; smaller faces are not named.'),
+    minBlurVariance: z.number().min(0).default(20),
+    maxYawDegrees: z.number().min(0).max(90).default(35),
+    threshold: z.number().min(-1).max(1).default(0.92).describe('Cosine similarity to name someone.'),
+    margin: z.number().min(0).max(2).default(0.02).describe('Required lead over the runner-up person.'),
+    framesToDecide: z.number().int().min(1).default(2),
+    maxSamplesPerPerson: z.number().int().min(1).default(12),
+    strangerGraceSeconds: z.number().min(0).default(10),
+  })
+  .prefault({});
+
+const recall = z
+  .strictObject({
+    cooldownSeconds: z.number().min(0).default(600),
+    minGapSeconds: z.number().min(0).default(4).describe('At most one whisper this often overall.'),
+    maxWords: z.number().int().min(1).default(25),
+  })
+  .prefault({});
+
+const voice = z
+  .strictObject({
+    language: z.string().default('en'),
+    stt: z.enum(['auto', 'whisper', 'pocketsphinx']).default('auto'),
+    whisperModel: z.string().default('whisper-tiny-en'),
+    silenceMs: z.number().int().min(100).default(700),
+    maxUtteranceSeconds: z.number().min(1).default(15),
+    wakeWord: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('openWakeWord models are CC BY-NC-SA 4.0 (non-commercial): opt in.'),
+        model: z.string().default('hey_jarvis'),
+        threshold: z.number().min(0).max(1).default(0.5),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const speech = z
+  .strictObject({
+    engine: z.enum(['flite', 'espeak-ng', 'say']).default('flite'),
+    voice: z.string().default('kal'),
+    boneConductionFilter: z.boolean().default(true),
+    highPassHz: z.number().min(0).default(250),
+    volume: z.number().min(0).max(1).default(0.8),
+    dedupeSeconds: z.number().min(0).default(5),
+    maxChars: z.number().int().min(1).default(400),
+  })
+  .prefault({});
+
+const llm = z
+  .strictObject({
+    model: z.string().default('smollm2-135m-instruct'),
+    maxNewTokens: z.number().int().min(1).default(64),
+    timeoutMs: z.number().int().min(1).default(8000),
+  })
+  .prefault({});
+
+const capture = z
+  .strictObject({
+    conversations: z.boolean().default(false).describe('Summarise conversations with known people into encounters (opt-in).'),
+  })
+  .prefault({});
+
+const review = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8443),
+    certDir: z.string().default(join(dataDir(), 'review')).describe('Self-signed certificate location.'),
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  log,
+  models,
+  memory,
+  mqtt,
+  glasses,
+  camera,
+  microphone,
+  faces,
+  recall,
+  voice,
+  speech,
+  llm,
+  capture,
+  review,
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** The defaults, as a full config. */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
+
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { io: 'input' });
+}

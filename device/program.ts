@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { errorMessage, MnemoError } from '../config/errors.js';
+import { registerBench } from './commands/bench.js';
+import { registerConfig } from './commands/config.js';
+import { registerDemo } from './commands/demo.js';
+import { registerModels } from './commands/models.js';
+import { registerStart } from './commands/start.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('mnemo')
+    .description('a local-first memory for smart glasses')
+    .version(pkg.version)
+    .option('-c, --config <file>', 'config file (YAML or JSON; default ./mnemo.yaml if present)')
+    .option('--debug', 'debug logging and stack traces')
+    .showHelpAfterError()
+    .exitOverride();
+  registerStart(program);
+  registerDemo(program);
+  registerConfig(program);
+  registerModels(program);
+  registerBench(program);
+  return program;
+}
+
+/** Prints code, message and fix (a stack only with --debug); returns the exit code. */
+export function reportError(err: unknown, debug: boolean): number {
+  if (err instanceof CommanderError) return err.exitCode;
+  if (err instanceof MnemoError) {
+    process.stderr.write(`mnemo: ${err.code}: ${err.message}\n`);
+    if (err.fix) process.stderr.write(`  fix: ${err.fix}\n`);
+  } else {
+    process.stderr.write(`mnemo: unexpected error: ${errorMessage(err)}\n`);
+  }
+  if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  return 1;
+}
