@@ -201,6 +201,53 @@ export interface AuditRepo {
   record(actor: Actor, action: string, table: string, rowIds: number[]): void;
 }
 
+export interface TextVector {
+  memoryId: MemoryId;
+  similarity: number;
+}
+
+/** Sentence embeddings of notes and encounters (personal-model retrieval), one vec0 table per model id. */
+export interface TextVectorsRepo {
+  upsert(memoryId: MemoryId, modelId: string, vector: Float32Array): void;
+  nearest(vector: Float32Array, modelId: string, k: number): TextVector[];
+  /** Memory ids that have no vector yet for this model (to back-fill). */
+  missing(modelId: string, limit?: number): MemoryId[];
+}
+
+export interface Phone {
+  id: number;
+  name: string;
+  userAgent: string;
+  pairedAt: number;
+  lastSeenAt: number | null;
+}
+
+/** Paired phones of the review server; only a hash of each session token is stored. */
+export interface PhonesRepo {
+  add(input: { name: string; userAgent: string; tokenHash: string }): Phone;
+  findByTokenHash(tokenHash: string): Phone | undefined;
+  touch(id: number, at?: number): void;
+  list(): Phone[];
+  revoke(id: number): void;
+  revokeAll(): number;
+}
+
+export interface Feedback {
+  id: number;
+  question: string;
+  answer: string;
+  /** The wearer's correction ("that's wrong, she works on robots"), or null for a confirmed answer. */
+  correction: string | null;
+  memoryIds: string[];
+  at: number;
+}
+
+/** Question-answer pairs and corrections, kept for the personal fine-tuning dataset. */
+export interface FeedbackRepo {
+  add(input: Omit<Feedback, 'id' | 'at'> & { at?: number }): Feedback;
+  list(limit?: number): Feedback[];
+}
+
 export interface Memory {
   readonly path: string;
   readonly people: PeopleRepo;
@@ -210,6 +257,9 @@ export interface Memory {
   readonly utterances: UtterancesRepo;
   readonly profile: ProfileRepo;
   readonly audit: AuditRepo;
+  readonly textVectors: TextVectorsRepo;
+  readonly phones: PhonesRepo;
+  readonly feedback: FeedbackRepo;
   /** Does a cited memory id exist? */
   exists(id: string): boolean;
   export(opts?: { withEmbeddings?: boolean; withThumbnails?: boolean }): MemoryExport;
