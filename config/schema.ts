@@ -152,10 +152,14 @@ const capture = z
 
 const review = z
   .strictObject({
-    enabled: z.boolean().default(true),
-    host: z.string().default('127.0.0.1'),
-    port: z.number().int().min(0).max(65535).default(8443),
+    enabled: z.boolean().default(true).describe('Serve the phone review app (started by `mnemo start` and `mnemo demo`).'),
+    host: z.string().default('127.0.0.1').describe('Bind address; on a device, the interface the phone reaches.'),
+    port: z.number().int().min(0).max(65535).default(8443).describe('HTTPS port; 0 picks a free one.'),
     certDir: z.string().default(join(dataDir(), 'review')).describe('Self-signed certificate location.'),
+    sessionDays: z.number().int().min(1).max(3650).default(180).describe('How long a paired phone stays paired without re-pairing.'),
+    bodyLimitBytes: z.number().int().min(1024).max(10_485_760).default(65_536).describe('Largest request body accepted.'),
+    rateLimitPerMinute: z.number().int().min(1).default(600).describe('Requests per minute per client address.'),
+    pairingRateLimitPerMinute: z.number().int().min(1).default(20).describe('Pairing requests per minute per client address.'),
   })
   .prefault({});
 
