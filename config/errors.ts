@@ -9,6 +9,7 @@ export type MnemoErrorCode =
   | 'model-hash-mismatch'
   | 'model-unknown'
   | 'model-pull-failed'
+  | 'model-unpinned'
   | 'part-start-failed'
   | 'not-implemented'
   | 'memory-disk-full'
@@ -32,6 +33,9 @@ export type MnemoErrorCode =
   | 'llm-timeout'
   | 'aborted'
   | 'pairing-locked'
+  | 'pairing-code-wrong'
+  | 'pairing-code-expired'
+  | 'review-web-build-failed'
   | 'scenario-invalid'
   | 'bench-unknown'
   | 'invalid-argument';
