@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { applyOverrides, envOverrides, UnknownEnvVariableError } from './env.js';
@@ -104,9 +105,26 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   return out;
 }
 
+/**
+ * `~/x` in any string setting means the user's home dir (as in shells), and a key
+ * left empty (`review:` with every setting commented out, YAML null) means "defaults".
+ */
+function normalise(v: unknown): unknown {
+  if (typeof v === 'string') return v === '~' || v.startsWith('~/') ? join(homedir(), v.slice(1)) : v;
+  if (Array.isArray(v)) return v.map(normalise);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, normalise(x)]),
+    );
+  }
+  return v;
+}
+
 /** Parse and validate; throws `config-invalid` listing every error by its path. */
 export function validateConfig(input: unknown, source = 'config'): Config {
-  const result = configSchema.safeParse(input);
+  const result = configSchema.safeParse(normalise(input));
   if (result.success) return result.data;
   const errors = formatIssues(result.error.issues, input);
   throw new MnemoError(

@@ -63,24 +63,22 @@ export class Controller {
     return this.stopping;
   }
 
-  /** Stop on SIGINT/SIGTERM; resolves once stopped. */
+  /** Stop on SIGINT/SIGTERM (or when stopped otherwise); resolves with the reason once stopped. */
   untilSignal(proc: NodeJS.EventEmitter = process): Promise<string> {
     return new Promise((resolve) => {
-      const onSignal = (sig: string) => {
+      let reason: string | undefined;
+      const finish = (why: string) => {
+        if (reason) return;
+        reason = why;
         proc.off('SIGINT', onInt);
         proc.off('SIGTERM', onTerm);
-        this.log.info({ signal: sig }, 'stopping');
-        void this.stop().then(() => resolve(sig));
+        void this.stop().then(() => resolve(why));
       };
-      const onInt = () => onSignal('SIGINT');
-      const onTerm = () => onSignal('SIGTERM');
+      const onInt = () => finish('SIGINT');
+      const onTerm = () => finish('SIGTERM');
       proc.once('SIGINT', onInt);
       proc.once('SIGTERM', onTerm);
-      this.abort.signal.addEventListener('abort', () => {
-        proc.off('SIGINT', onInt);
-        proc.off('SIGTERM', onTerm);
-        void this.stop().then(() => resolve('stopped'));
-      });
+      this.abort.signal.addEventListener('abort', () => finish('stopped'));
     });
   }
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -26,6 +26,14 @@ export interface PullerDeps {
   pack?: (spec: string, destination: string) => Promise<string>;
   fetch?: typeof fetch;
   onProgress?: (p: PullProgress) => void;
+  /**
+   * Install files whose sha256 the manifest does not know (`sha256: null`), recording
+   * the hash seen now so every later check verifies against it (trust on first use).
+   * Off by default: an unpinned file is refused and nothing is installed.
+   */
+  allowUnpinned?: boolean;
+  /** Told each hash recorded under `allowUnpinned`, so the CLI can print it for comparison. */
+  onPinned?: (p: { model: string; file: string; sha256: string; bytes: number }) => void;
 }
 
 export interface PullResult {
@@ -88,7 +96,18 @@ export class ModelPuller {
         },
       );
     }
-    const total = entry.files.reduce((s, f) => s + f.bytes, 0);
+    const unpinned = status.files.filter((f) => f.status !== 'present' && f.file.sha256 === null);
+    if (unpinned.length && !this.deps.allowUnpinned) {
+      throw new MnemoError(
+        'model-unpinned',
+        `model ${entry.id}: ${unpinned.map((f) => f.file.path).join(', ')} ha${unpinned.length > 1 ? 've' : 's'} no sha256 in the manifest, so a download cannot be verified; nothing was installed`,
+        {
+          fix: `compare the files' hashes on the source (${source.kind === 'https' ? source.baseUrl : source.spec}), then \`mnemo models pull ${entry.id} --trust-unpinned\` to install them and record their hashes`,
+          details: { model: entry.id, files: unpinned.map((f) => f.file.path) },
+        },
+      );
+    }
+    const total = entry.files.reduce((s, f) => s + (f.bytes ?? 0), 0);
     let done = 0;
     for (const f of status.files) {
       if (f.status !== 'present') {
@@ -99,7 +118,7 @@ export class ModelPuller {
             this.deps.onProgress?.({ model: entry.id, file: f.file.path, done: done + n, total }),
           );
       }
-      done += f.file.bytes;
+      done += f.file.bytes ?? 0;
       this.deps.onProgress?.({ model: entry.id, file: f.file.path, done, total });
     }
     // Re-check (and record the verified hashes) so `status` is cheap next time.
@@ -110,7 +129,8 @@ export class ModelPuller {
   private tmp(): string {
     if (!this.workDir) {
       mkdirSync(this.store.dir, { recursive: true });
-      this.workDir = mkdtempSync(join(this.store.dir, '.pull-'));
+      removeAbandonedWorkDirs(this.store.dir);
+      this.workDir = mkdtempSync(join(this.store.dir, `.pull-${process.pid}-`));
     }
     return this.workDir;
   }
@@ -158,11 +178,17 @@ export class ModelPuller {
       progress(n);
     });
     await pipeline(body, createWriteStream(partial));
-    this.check(entry, file, hash.digest('hex'), url);
+    this.check(entry, file, hash.digest('hex'), url, n);
     place(partial, dest);
   }
 
-  private check(entry: ModelEntry, file: ModelFile, actual: string, from: string): void {
+  private check(entry: ModelEntry, file: ModelFile, actual: string, from: string, bytes?: number): void {
+    if (file.sha256 === null && this.deps.allowUnpinned) {
+      // Trust on first use, by the wearer's explicit choice: from now on this hash is the one expected.
+      this.store.recordPin(entry, file.path, actual);
+      this.deps.onPinned?.({ model: entry.id, file: file.path, sha256: actual, bytes: bytes ?? 0 });
+      return;
+    }
     if (actual !== file.sha256) {
       throw new MnemoError(
         'model-hash-mismatch',
@@ -173,6 +199,23 @@ export class ModelPuller {
         },
       );
     }
+  }
+}
+
+/** Work dirs of pulls whose process was killed: their partial files are never used, only removed. */
+function removeAbandonedWorkDirs(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = Number(/^\.pull-(\d+)-/.exec(name)?.[1]);
+    if (pid && !alive(pid)) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -3,9 +3,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MnemoError } from '../config/errors.js';
 import { sha256File } from './hash.js';
-import { findModel, MODELS, type ModelEntry, type ModelFile } from './manifest.js';
+import { MODELS, type ModelEntry, type ModelFile } from './manifest.js';
 
-export type FileStatus = 'present' | 'missing' | 'mismatch';
+/** 'unverified': the file is there but its sha256 is known neither from the manifest nor from a recorded pin. */
+export type FileStatus = 'present' | 'missing' | 'mismatch' | 'unverified';
 
 export interface ModelStatus {
   entry: ModelEntry;
@@ -15,6 +16,8 @@ export interface ModelStatus {
 
 const LOCAL_REGISTRY = 'local-models.json';
 const VERIFIED = '.verified.json';
+/** Hashes recorded on a first `pull --trust-unpinned` of files the manifest could not pin. */
+const PINS = '.pins.json';
 const require = createRequire(import.meta.url);
 
 /**
@@ -24,14 +27,18 @@ const require = createRequire(import.meta.url);
  * names the file and the command that fixes it.
  */
 export class ModelStore {
-  constructor(readonly dir: string) {}
+  /** `catalogue` is the built-in manifest; tests pass their own entries. */
+  constructor(
+    readonly dir: string,
+    private readonly catalogue: ModelEntry[] = MODELS,
+  ) {}
 
   entries(): ModelEntry[] {
-    return [...MODELS, ...this.localEntries()];
+    return [...this.catalogue, ...this.localEntries()];
   }
 
   entry(id: string): ModelEntry {
-    const entry = findModel(id, this.localEntries());
+    const entry = this.entries().find((m) => m.id === id);
     if (!entry) {
       throw new MnemoError('model-unknown', `no model called "${id}"`, { fix: 'run `mnemo models list` for the known ids' });
     }
@@ -54,10 +61,11 @@ export class ModelStore {
   /** Cheap status: size and a cached hash keyed by size and mtime; `deep` re-hashes. */
   async status(entry: ModelEntry, deep = false): Promise<ModelStatus> {
     const cache = deep ? {} : this.readVerified(entry);
+    const pins = this.pins(entry);
     const files = [];
     for (const file of entry.files) {
       const path = this.pathOf(entry, file);
-      files.push({ file, path, status: await this.fileStatus(path, file, cache) });
+      files.push({ file, path, status: await this.fileStatus(path, file, cache, file.sha256 ?? pins[file.path] ?? null) });
     }
     if (files.every((f) => f.status === 'present'))
       this.writeVerified(
@@ -68,7 +76,9 @@ export class ModelStore {
       ? 'mismatch'
       : files.some((f) => f.status === 'missing')
         ? 'missing'
-        : 'present';
+        : files.some((f) => f.status === 'unverified')
+          ? 'unverified'
+          : 'present';
     return { entry, status, files };
   }
 
@@ -80,6 +90,12 @@ export class ModelStore {
       if (f.status === 'missing') {
         throw new MnemoError('model-missing', `model ${id} is missing ${f.path}`, {
           fix: fixFor(entry),
+          details: { model: id, file: f.path },
+        });
+      }
+      if (f.status === 'unverified') {
+        throw new MnemoError('model-unpinned', `model ${id}: ${f.path} has no known sha256, so it cannot be verified`, {
+          fix: `check the hashes on the model's source, then \`mnemo models pull ${id} --trust-unpinned\` to record them`,
           details: { model: id, file: f.path },
         });
       }
@@ -106,16 +122,34 @@ export class ModelStore {
     renameSync(`${file}.tmp`, file);
   }
 
-  private async fileStatus(path: string, file: ModelFile, cache: Record<string, string>): Promise<FileStatus> {
+  /** Hashes recorded by a trusted first pull of unpinned files (path -> sha256). */
+  pins(entry: ModelEntry): Record<string, string> {
+    try {
+      return JSON.parse(readFileSync(join(this.dir, entry.id, PINS), 'utf8')) as Record<string, string>;
+    } catch {
+      return {};
+    }
+  }
+
+  recordPin(entry: ModelEntry, path: string, sha256: string): void {
+    const pins = { ...this.pins(entry), [path]: sha256 };
+    mkdirSync(join(this.dir, entry.id), { recursive: true });
+    const file = join(this.dir, entry.id, PINS);
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(pins, null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
+  }
+
+  private async fileStatus(path: string, file: ModelFile, cache: Record<string, string>, expected: string | null): Promise<FileStatus> {
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(path);
     } catch {
       return 'missing';
     }
-    if (st.size !== file.bytes) return 'mismatch';
-    if (cache[path] === `${st.size}:${st.mtimeMs}:${file.sha256}`) return 'present';
-    return (await sha256File(path)) === file.sha256 ? 'present' : 'mismatch';
+    if (expected === null) return 'unverified';
+    if (file.bytes !== null && st.size !== file.bytes) return 'mismatch';
+    if (cache[path] === `${st.size}:${st.mtimeMs}:${expected}`) return 'present';
+    return (await sha256File(path)) === expected ? 'present' : 'mismatch';
   }
 
   private verifiedFile(entry: ModelEntry): string {
@@ -133,9 +167,10 @@ export class ModelStore {
   private writeVerified(entry: ModelEntry, paths: string[]): void {
     if (entry.source.kind !== 'npm' && entry.source.kind !== 'https') return;
     const out: Record<string, string> = {};
+    const pins = this.pins(entry);
     entry.files.forEach((file, i) => {
       const st = statSync(paths[i] as string);
-      out[paths[i] as string] = `${st.size}:${st.mtimeMs}:${file.sha256}`;
+      out[paths[i] as string] = `${st.size}:${st.mtimeMs}:${file.sha256 ?? pins[file.path]}`;
     });
     try {
       writeFileSync(this.verifiedFile(entry), JSON.stringify(out));

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { exampleConfig } from '../../config/example.js';
 import { loadConfig } from '../../config/load.js';
 import { configJsonSchema } from '../../config/schema.js';
 import { type GlobalOptions, output } from '../cli-context.js';
@@ -20,5 +21,12 @@ export function registerConfig(program: Command): void {
     .description('print the JSON Schema of the config (for editors)')
     .action(() => {
       process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+    });
+
+  config
+    .command('example')
+    .description('print an example config with every setting, its default and its environment variable')
+    .action(() => {
+      process.stdout.write(exampleConfig());
     });
 }
