@@ -65,13 +65,17 @@ const glasses = z
 
 const camera = z
   .strictObject({
-    source: z.enum(['replay', 'rpicam', 'v4l2']).default('rpicam'),
-    path: z.string().optional().describe('replay: a folder of images, a video or a timeline file.'),
+    source: z.enum(['replay', 'rpicam', 'v4l2']).default('rpicam').describe('rpicam: rpicam-vid MJPEG; v4l2: ffmpeg; replay: files.'),
+    path: z.string().optional().describe('replay: a folder of images, a video or a timeline file (.yaml/.json).'),
     device: z.string().default('/dev/video0').describe('v4l2 device.'),
-    width: z.number().int().positive().default(640),
+    width: z.number().int().positive().default(640).describe('Capture width; replayed frames larger than width x height are downscaled.'),
     height: z.number().int().positive().default(480),
-    fps: z.number().positive().default(5),
-    loop: z.boolean().default(false),
+    fps: z.number().positive().default(5).describe('Capture rate; for replay images and timelines the playback rate.'),
+    videoFps: z.enum(['native', 'config']).default('native').describe("replay video: play at the video's own rate or at `fps`."),
+    loop: z.boolean().default(false).describe('replay: start again at the end.'),
+    restartBackoffMs: z.number().int().min(1).default(500).describe('First restart delay of a dead camera; doubles per failure.'),
+    maxRestartBackoffMs: z.number().int().min(1).default(30_000),
+    stallSeconds: z.number().min(0).default(5).describe('A live camera silent this long is killed and restarted (0: never).'),
   })
   .prefault({});
 
