@@ -74,6 +74,8 @@ export interface MnemoEvents {
   'memory-changed': Timed & { table: string; action: string; ids: Array<number | string> };
   'pairing-code': Timed & { code: string; expiresAt: number };
   'phone-paired': Timed & { phoneId: number };
+  /** The phone changed settings in the config file (config paths such as `recall.cooldownSeconds`). */
+  'settings-changed': Timed & { paths: string[] };
 }
 
 export type MnemoEventName = keyof MnemoEvents;
