@@ -1,3 +1,5 @@
+import { LLM_MODELS } from './llm/catalog.js';
+
 /*
  * Every model the runtime may use is one entry here: what it is, its files with
  * sha256 and size, its licence and where it comes from. Sources:
@@ -12,8 +14,14 @@
 export interface ModelFile {
   /** Path inside the source (tarball root, URL base or folder), and under `<models.dir>/<id>/`. */
   path: string;
-  sha256: string;
-  bytes: number;
+  /**
+   * null: not known yet (a hub file nobody could hash when the manifest was written).
+   * Such a file is unpinned: `pull` refuses it unless the wearer passes
+   * `--trust-unpinned`, which records the hash seen on first download (see store.ts pins).
+   */
+  sha256: string | null;
+  /** null: size not known yet (unpinned hub files). */
+  bytes: number | null;
 }
 
 export type ModelSource =
@@ -45,6 +53,8 @@ export interface ModelEntry {
   files: ModelFile[];
   /** Pulled by `mnemo start` / `mnemo demo` on first run when missing. */
   autoPull?: boolean;
+  /** false: some file has no known sha256 (see ModelFile.sha256); absent: every file is pinned. */
+  pinned?: false;
 }
 
 const FACEPLUGIN = 'faceplugin-face-recognition-js@0.0.1';
@@ -206,6 +216,7 @@ export const MODELS: ModelEntry[] = [
       { path: 'demo/sample6.jpg', sha256: '9baad80f9d5e306fb9b8c0913d44445f1e95848df317530efb03d0934c57ba87', bytes: 302445 },
     ],
   },
+  ...LLM_MODELS,
 ];
 
 export function findModel(id: string, extra: ModelEntry[] = []): ModelEntry | undefined {
@@ -213,5 +224,10 @@ export function findModel(id: string, extra: ModelEntry[] = []): ModelEntry | un
 }
 
 export function modelBytes(entry: ModelEntry): number {
-  return entry.files.reduce((sum, f) => sum + f.bytes, 0);
+  return entry.files.reduce((sum, f) => sum + (f.bytes ?? 0), 0);
+}
+
+/** Every file has a known sha256 and size, so a pull can be verified without trusting the source. */
+export function isPinned(entry: ModelEntry): boolean {
+  return entry.pinned !== false && entry.files.every((f) => f.sha256 !== null && f.bytes !== null);
 }

@@ -73,7 +73,8 @@ export function registerModels(program: Command): void {
     .command('pull [ids...]')
     .description('download and verify models into models.dir (default: every registry-hosted model)')
     .option('--json', 'JSON output')
-    .action(async (ids: string[], opts: { json?: boolean }, cmd: Command) => {
+    .option('--trust-unpinned', 'install files the manifest has no sha256 for (hub LLM/Whisper files), recording the hash seen now')
+    .action(async (ids: string[], opts: { json?: boolean; trustUnpinned?: boolean }, cmd: Command) => {
       const store = new ModelStore(commandConfig(cmd).models.dir);
       const wanted = ids.length
         ? ids
@@ -84,7 +85,12 @@ export function registerModels(program: Command): void {
       const progress = progressReporter();
       let results: Awaited<ReturnType<ModelPuller['pull']>>;
       try {
-        results = await new ModelPuller(store, { onProgress: progress.onProgress }).pull(wanted);
+        results = await new ModelPuller(store, {
+          onProgress: progress.onProgress,
+          allowUnpinned: opts.trustUnpinned === true,
+          onPinned: (p) =>
+            process.stderr.write(`pinned ${p.model}/${p.file}: sha256 ${p.sha256} (${p.bytes} bytes); compare with the source\n`),
+        }).pull(wanted);
       } finally {
         progress.done();
       }
