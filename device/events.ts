@@ -39,6 +39,8 @@ export interface MnemoEvents {
     frameAt: number;
   };
   'track-lost': Timed & { trackId: string };
+  /** The camera died or stalled; it is restarted after retryInMs (null: not restarted). */
+  'camera-unavailable': Timed & { source: string; reason: string; attempt: number; retryInMs: number | null };
   recall: Timed & { personId: number; text: string; trackId: string; memoryIds: string[] };
   // speech out
   'speech-start': Timed & { streamId: string; engine: string; text: string };
