@@ -43,11 +43,15 @@ const mqtt = z
   .strictObject({
     embedded: z.boolean().default(true).describe('Start an in-process broker (aedes) on loopback.'),
     host: z.string().default('127.0.0.1').describe('Embedded broker bind address.'),
-    port: z.number().int().min(0).max(65535).default(1883),
+    port: z.number().int().min(0).max(65535).default(1883).describe('Embedded broker port (0: any free port).'),
     url: z.string().optional().describe('External broker, e.g. mqtts://broker:8883 (embedded: false).'),
     username: z.string().optional(),
     password: z.string().optional(),
     caFile: z.string().optional().describe('CA certificate for a TLS broker.'),
+    clientId: z.string().optional().describe('MQTT client id of the runtime; default mnemo-<deviceId>.'),
+    keepaliveSeconds: z.number().int().min(1).default(10).describe('A dead link is noticed after 1.5x this.'),
+    reconnectMs: z.number().int().min(100).default(1000).describe('Pause between reconnection attempts.'),
+    connectTimeoutMs: z.number().int().min(100).default(5000),
   })
   .prefault({});
 
@@ -60,6 +64,13 @@ const glasses = z
       .describe('Topic prefix mnemo/<deviceId>/...'),
     offlineAnswerWaitMs: z.number().int().min(0).default(5000).describe('How long an answer waits for offline glasses.'),
     batteryLowPercent: z.number().min(0).max(100).default(15),
+    maxInboundBytes: z.number().int().min(64).default(4096).describe('Larger payloads from the glasses are dropped unread.'),
+    playedTimeoutMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(3000)
+      .describe('How long past the audio duration to wait for `played` before giving up on a stream.'),
   })
   .prefault({});
 
@@ -81,17 +92,22 @@ const camera = z
 
 const microphone = z
   .strictObject({
-    source: z.enum(['device', 'replay']).default('device'),
-    recorder: z.enum(['arecord', 'sox', 'rec']).default('arecord'),
-    device: z.string().optional(),
-    path: z.string().optional().describe('replay: a WAV file or a timeline file.'),
+    source: z.enum(['device', 'replay']).default('device').describe('device: a real recorder; replay: WAV files or a timeline.'),
+    recorder: z.enum(['arecord', 'sox', 'rec']).default('arecord').describe('The program node-record-lpcm16 runs (16 kHz mono s16le).'),
+    device: z.string().optional().describe('ALSA device for arecord (-D), AUDIODEV for sox/rec; unset: the default device.'),
+    path: z.string().optional().describe('replay: a WAV file or a timeline file (YAML/JSON list of {wav}, {silence}, {noise}).'),
+    chunkMs: z.number().int().min(10).max(1000).default(32).describe('Chunk length; 32 ms = one Silero VAD window.'),
+    replaySpeed: z.number().min(0).default(1).describe('replay: 1 = real time, 10 = ten times faster, 0 = no waiting.'),
   })
   .prefault({});
 
 const faces = z
   .strictObject({
-    embedder: z.enum(['dlib-128', 'fr-feature-512']).default('dlib-128'),
-    detectScore: z.number().min(0).max(1).default(0.7),
+    embedder: z
+      .enum(['faceapi-recognition-128', 'fr-feature-512'])
+      .default('faceapi-recognition-128')
+      .describe('Embedding model id; samples record it, so changing it needs re-enrollment (see README "Face recall").'),
+    detectScore: z.number().min(0).max(1).default(0.7).describe('UltraFace score to count as a face.'),
     minFaceSize: z.number().int().min(1).default(90).describe('Pixels; smaller faces are not named.'),
     minBlurVariance: z.number().min(0).default(20),
     maxYawDegrees: z.number().min(0).max(90).default(35),
@@ -113,11 +129,23 @@ const recall = z
 
 const voice = z
   .strictObject({
-    language: z.string().default('en'),
-    stt: z.enum(['auto', 'whisper', 'pocketsphinx']).default('auto'),
-    whisperModel: z.string().default('whisper-tiny-en'),
-    silenceMs: z.number().int().min(100).default(700),
-    maxUtteranceSeconds: z.number().min(1).default(15),
+    language: z.string().default('en').describe('Spoken language; not English needs Whisper (whisper-tiny or whisper-base).'),
+    stt: z
+      .enum(['auto', 'whisper', 'pocketsphinx'])
+      .default('auto')
+      .describe('auto: Whisper when its model is pulled, else PocketSphinx (grammar for commands, dictation otherwise).'),
+    whisperModel: z.string().default('whisper-tiny-en').describe('Model id: whisper-tiny-en, whisper-tiny or whisper-base.'),
+    silenceMs: z.number().int().min(100).default(700).describe('Silence that ends an utterance.'),
+    maxUtteranceSeconds: z.number().min(1).default(15).describe('An utterance is cut here even if speech goes on (noise).'),
+    vadThreshold: z.number().min(0).max(1).default(0.5).describe('Silero speech probability that counts as speech.'),
+    minSpeechMs: z.number().int().min(0).default(200).describe('Shorter bursts of speech (clicks, coughs) are not an utterance.'),
+    prerollMs: z.number().int().min(0).default(300).describe('Audio kept from before speech was detected (the first phoneme).'),
+    grammarConfidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('PocketSphinx: below this a command-grammar match is discarded for free dictation.'),
     wakeWord: z
       .strictObject({
         enabled: z.boolean().default(false).describe('openWakeWord models are CC BY-NC-SA 4.0 (non-commercial): opt in.'),
@@ -131,26 +159,38 @@ const voice = z
 const speech = z
   .strictObject({
     engine: z.enum(['flite', 'espeak-ng', 'say']).default('flite'),
-    voice: z.string().default('kal'),
-    boneConductionFilter: z.boolean().default(true),
-    highPassHz: z.number().min(0).default(250),
-    volume: z.number().min(0).max(1).default(0.8),
-    dedupeSeconds: z.number().min(0).default(5),
-    maxChars: z.number().int().min(1).default(400),
+    voice: z
+      .string()
+      .optional()
+      .describe('Engine voice: flite kal16|kal|slt|awb|rms; espeak-ng en-us|cmn|...; say: a festival voice. Unset: the engine default.'),
+    boneConductionFilter: z.boolean().default(true).describe('High-pass and loudness normalisation for a bone-conduction speaker.'),
+    highPassHz: z.number().min(0).max(4000).default(250),
+    loudnessDbfs: z.number().min(-40).max(-3).default(-18).describe('Target RMS level of each sentence (peaks kept below -1 dBFS).'),
+    volume: z.number().min(0).max(1).default(0.8).describe('Volume sent to the glasses when they come online.'),
+    dedupeSeconds: z.number().min(0).default(5).describe('The same text again within this time is not said twice.'),
+    maxChars: z.number().int().min(1).default(400).describe('Longer text is cut at a sentence or word boundary.'),
+    chunkMs: z.number().int().min(20).max(40).default(30).describe('Duration of one audio-chunk message.'),
+    recallStaleMs: z.number().int().min(0).default(4000).describe('A recall that waited longer than this in the queue is dropped.'),
   })
   .prefault({});
 
 const llm = z
   .strictObject({
-    model: z.string().default('smollm2-135m-instruct'),
-    maxNewTokens: z.number().int().min(1).default(64),
-    timeoutMs: z.number().int().min(1).default(8000),
+    enabled: z.boolean().default(true).describe('Answer open questions with the personal model when its folder is present (else templates).'),
+    model: z.string().default('smollm2-135m-instruct').describe('A text-generation id from `mnemo models list` (built-in or add-local).'),
+    maxNewTokens: z.number().int().min(1).max(1024).default(64),
+    timeoutMs: z.number().int().min(1).default(8000).describe('A generation taking longer is stopped and the template answer used.'),
+    threads: z.number().int().min(0).default(1).describe('ONNX threads of the generation worker (0: all cores); 1 leaves a core for camera frames.'),
+    temperature: z.number().min(0).max(2).default(0).describe('0: greedy, reproducible answers.'),
+    contextItems: z.number().int().min(1).max(20).default(6).describe('How many memories (notes, encounters) go into a prompt.'),
+    embeddingModel: z.string().default('use-lite-512').describe('Sentence-embedding model id whose vectors retrieval searches.'),
   })
   .prefault({});
 
 const capture = z
   .strictObject({
     conversations: z.boolean().default(false).describe('Summarise conversations with known people into encounters (opt-in).'),
+    summarySentences: z.number().int().min(1).max(10).default(3).describe('Sentences kept by the extractive summary (no LLM).'),
   })
   .prefault({});
 
