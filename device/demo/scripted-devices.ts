@@ -1,0 +1,122 @@
+import type { Camera, CameraStats, CameraUnavailable, Frame } from '../../hardware/camera/index.js';
+import type { Microphone } from '../../hardware/microphone/types.js';
+
+/*
+ * The demo's camera and microphone. They stand in for hardware the way the replay
+ * adapters do, but the scenario player decides, step by step, what is in view and
+ * what the wearer says. Frames and audio still flow in real time, so every stage
+ * downstream runs exactly as on the device.
+ */
+
+export interface StillImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+const EMPTY_SIZE = { width: 640, height: 480 };
+
+/** A camera looking at whatever the scenario sets, `fps` frames a second. */
+export class ScriptedCamera implements Camera {
+  readonly source = 'demo';
+  private view: StillImage;
+  private seq = 0;
+  private running = false;
+  private readonly counts: CameraStats = { captured: 0, delivered: 0, dropped: 0, corrupt: 0, restarts: 0 };
+  private lastAt = 0;
+
+  constructor(private readonly fps: number) {
+    this.view = ScriptedCamera.empty();
+  }
+
+  /** A plain grey scene: no one in view. */
+  static empty(): StillImage {
+    return { ...EMPTY_SIZE, data: Buffer.alloc(EMPTY_SIZE.width * EMPTY_SIZE.height * 3, 96) };
+  }
+
+  show(image: StillImage | null): void {
+    this.view = image ?? ScriptedCamera.empty();
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+  }
+
+  async next(signal?: AbortSignal): Promise<Frame | null> {
+    if (!this.running) return null;
+    const wait = this.lastAt + 1000 / this.fps - performance.now();
+    if (wait > 0) await sleep(wait, signal);
+    if (!this.running || signal?.aborted) return null;
+    this.lastAt = performance.now();
+    this.counts.captured++;
+    this.counts.delivered++;
+    return { data: this.view.data, width: this.view.width, height: this.view.height, at: this.lastAt, seq: ++this.seq, decodeMs: 0 };
+  }
+
+  stats(): CameraStats {
+    return { ...this.counts };
+  }
+
+  onUnavailable(_listener: (event: CameraUnavailable) => void): void {}
+
+  async stop(): Promise<void> {
+    this.running = false;
+  }
+}
+
+const CHUNK_MS = 20;
+const CHUNK = (16000 * CHUNK_MS) / 1000;
+
+/** A microphone that hears silence (with a little noise floor) except when the scenario makes the wearer speak. */
+export class ScriptedMicrophone implements Microphone {
+  readonly name = 'demo';
+  readonly sampleRate = 16000 as const;
+  private queued: Int16Array | null = null;
+  private stopFlag = false;
+  private open = false;
+
+  /** The next stream opened (push-to-talk) starts with this utterance. */
+  queue(pcm: Int16Array): void {
+    this.queued = pcm;
+  }
+
+  async *chunks(signal?: AbortSignal): AsyncIterable<Int16Array> {
+    if (this.open) throw new Error('the demo microphone is already streaming');
+    this.open = true;
+    this.stopFlag = false;
+    try {
+      const speech = this.queued ?? new Int16Array(0);
+      this.queued = null;
+      const start = performance.now();
+      for (let i = 0; !this.stopFlag && !signal?.aborted; i++) {
+        const due = start + i * CHUNK_MS - performance.now();
+        if (due > 0) await sleep(due, signal);
+        const chunk = new Int16Array(CHUNK);
+        const from = i * CHUNK;
+        if (from < speech.length) chunk.set(speech.subarray(from, Math.min(speech.length, from + CHUNK)));
+        for (let j = 0; j < CHUNK; j++) chunk[j] = (chunk[j] as number) + Math.round((Math.random() - 0.5) * 20);
+        yield chunk;
+      }
+    } finally {
+      this.open = false;
+    }
+  }
+
+  stop(): void {
+    this.stopFlag = true;
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
