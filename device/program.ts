@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { errorMessage, MnemoError } from '../config/errors.js';
 import { registerBench } from './commands/bench.js';
@@ -7,12 +7,19 @@ import { registerDemo } from './commands/demo.js';
 import { registerModels } from './commands/models.js';
 import { registerStart } from './commands/start.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+/** package.json is one level up in development (device/) and two in the build (dist/device/). */
+function packageVersion(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    const url = new URL(rel, import.meta.url);
+    if (existsSync(url)) return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  }
+  return '0.0.0';
+}
 
 export function buildProgram(): Command {
   const program = new Command('mnemo')
     .description('a local-first memory for smart glasses')
-    .version(pkg.version)
+    .version(packageVersion())
     .option('-c, --config <file>', 'config file (YAML or JSON; default ./mnemo.yaml if present)')
     .option('--debug', 'debug logging and stack traces')
     .showHelpAfterError()
