@@ -169,24 +169,24 @@ export function schemaVersion(db: Database): number {
 }
 
 /** Refuses a file written by a newer mnemo; returns the version found. */
-export function checkVersion(db: Database, path: string): number {
+export function checkVersion(db: Database, path: string, migrations: readonly string[] = MIGRATIONS): number {
   const found = schemaVersion(db);
-  if (found > SCHEMA_VERSION) {
-    throw new MnemoError('memory-newer-version', `${path} has schema version ${found}; this mnemo knows up to ${SCHEMA_VERSION}`, {
+  if (found > migrations.length) {
+    throw new MnemoError('memory-newer-version', `${path} has schema version ${found}; this mnemo knows up to ${migrations.length}`, {
       fix: 'upgrade mnemo (the file was written by a newer version and is left untouched)',
-      details: { file: path, found, supported: SCHEMA_VERSION },
+      details: { file: path, found, supported: migrations.length },
     });
   }
   return found;
 }
 
 /** Applies every pending migration in one transaction; returns how many. */
-export function migrate(db: Database, from: number): number {
-  const pending = MIGRATIONS.slice(from);
+export function migrate(db: Database, from: number, migrations: readonly string[] = MIGRATIONS): number {
+  const pending = migrations.slice(from);
   if (pending.length === 0) return 0;
   db.transaction(() => {
     for (const sql of pending) db.exec(sql);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    db.pragma(`user_version = ${migrations.length}`);
   }).immediate();
   return pending.length;
 }

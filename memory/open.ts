@@ -4,7 +4,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import * as sqliteVec from 'sqlite-vec';
 import { logger } from '../config/log.js';
 import { corrupt, type ErrorContext, keyInvalid, mapSqliteError } from './errors.js';
-import { checkVersion, migrate, SCHEMA_VERSION } from './migrations.js';
+import { checkVersion, MIGRATIONS, migrate } from './migrations.js';
 import type { VectorMode } from './vectors.js';
 
 const log = logger('mnemo:memory');
@@ -25,6 +25,8 @@ export interface ConnectOptions {
   log?: boolean;
   /** For tests of the fallback: pretend the sqlite-vec extension failed to load. */
   disableSqliteVec?: boolean;
+  /** For tests of the migration machinery: the list to apply instead of the shipped one. */
+  migrations?: readonly string[];
 }
 
 /** The first 16 bytes of the file, or undefined when it is missing or empty (a new memory). */
@@ -83,20 +85,21 @@ export function connect(opts: ConnectOptions): OpenedDatabase {
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
 
-    const from = checkVersion(db, path);
+    const migrations = opts.migrations ?? MIGRATIONS;
+    const from = checkVersion(db, path, migrations);
     let migrationBackup: string | undefined;
-    if (from > 0 && from < SCHEMA_VERSION) {
+    if (from > 0 && from < migrations.length) {
       migrationBackup = `${path}.v${from}.bak`;
       db.pragma('wal_checkpoint(TRUNCATE)');
       copyFileSync(path, migrationBackup);
       errors.backup = migrationBackup;
-      if (opts.log !== false) log.info({ from, to: SCHEMA_VERSION, backup: migrationBackup }, 'migrating the memory file');
+      if (opts.log !== false) log.info({ from, to: migrations.length, backup: migrationBackup }, 'migrating the memory file');
     }
     if (from > 0) {
       const check = db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw corrupt(errors, undefined, `failed its integrity check (${String(check)})`);
     }
-    migrate(db, from);
+    migrate(db, from, migrations);
 
     let vectorMode: VectorMode = 'sqlite-vec';
     try {
