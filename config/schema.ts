@@ -121,9 +121,15 @@ const faces = z
 
 const recall = z
   .strictObject({
-    cooldownSeconds: z.number().min(0).default(600),
+    cooldownSeconds: z.number().min(0).default(600).describe('Never whisper the same person twice within this.'),
     minGapSeconds: z.number().min(0).default(4).describe('At most one whisper this often overall.'),
-    maxWords: z.number().int().min(1).default(25),
+    maxWords: z.number().int().min(1).default(25).describe("Words in a 'normal' whisper; 'short' is half, 'detailed' double."),
+    encounterGapSeconds: z
+      .number()
+      .min(0)
+      .default(120)
+      .describe('A person back in view within this is the same encounter (no second whisper, encounter extended).'),
+    maxHoldSeconds: z.number().min(1).default(30).describe('Longest a recall waits for the wearer to finish speaking.'),
   })
   .prefault({});
 
