@@ -124,10 +124,17 @@ export class RecallPolicy implements Part {
     const { recall } = this.deps.config;
     const now = this.deps.clock.now();
     if (this.wearerBusySince !== null && now - this.wearerBusySince > recall.maxHoldSeconds * 1000) this.wearerBusySince = null;
-    if (this.wearerBusySince !== null) return this.later(recall.maxHoldSeconds * 1000 - (now - this.wearerBusySince));
-    if (this.deps.whisper.isSpeaking()) return this.later(RECHECK_MS);
     const gapLeft = this.lastAny + recall.minGapSeconds * 1000 - now;
-    if (gapLeft > 0) return this.later(gapLeft);
+    const waitMs =
+      this.wearerBusySince !== null
+        ? recall.maxHoldSeconds * 1000 - (now - this.wearerBusySince)
+        : this.deps.whisper.isSpeaking()
+          ? RECHECK_MS
+          : gapLeft;
+    if (waitMs > 0) {
+      this.later(waitMs);
+      return;
+    }
     for (const [personId, p] of this.pending) {
       this.pending.delete(personId);
       const s = this.sightings.get(personId);
