@@ -138,7 +138,8 @@ export const settings = z.strictObject({
     .min(1)
     .max(64)
     .regex(/^[A-Za-z0-9_+-]+$/, 'letters, digits, _ + - only')
-    .describe('speech.voice'),
+    .nullable()
+    .describe('speech.voice; null: the engine default'),
   language: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, 'a language tag such as en or pt-BR')

@@ -41,7 +41,8 @@ export class SettingsFile {
     for (const [key, value] of Object.entries(patch) as Array<[keyof ReviewSettings, unknown]>) {
       if (value === undefined) continue;
       const path = PATHS[key];
-      doc.setIn(path, value);
+      if (value === null) doc.deleteIn(path);
+      else doc.setIn(path, value);
       changed.push(path.join('.'));
     }
     const config = validateConfig(doc.toJS() ?? {}, this.file);
@@ -82,7 +83,7 @@ function fromConfig(running: Config, file: Config, inFile: (p: [keyof Config, st
   const out: Record<string, unknown> = {};
   for (const [k, path] of Object.entries(PATHS) as Array<[keyof ReviewSettings, [keyof Config, string]]>) {
     const source = inFile(path) ? file : running;
-    out[k] = (source[path[0]] as unknown as Record<string, unknown>)[path[1]];
+    out[k] = (source[path[0]] as unknown as Record<string, unknown>)[path[1]] ?? null;
   }
   return out as ReviewSettings;
 }

@@ -40,7 +40,6 @@ export function registerPairingRoutes(parent: FastifyInstance, deps: ReviewAppDe
       config: { public: true, rateLimit: pairingLimit },
       schema: {
         summary: 'Speak a new 6-digit code into the glasses (valid 2 minutes, one use)',
-        body: z.strictObject({}).optional(),
         response: { 202: pairRequested, 423: errorBody },
       },
     },

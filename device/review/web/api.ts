@@ -56,7 +56,7 @@ export interface PairingStatus {
 export interface Settings {
   recallCooldownSeconds: number;
   speechEngine: 'flite' | 'espeak-ng' | 'say';
-  voice: string;
+  voice: string | null;
   language: string;
   captureConversations: boolean;
 }

@@ -35,7 +35,13 @@ export async function renderSettings(root: HTMLElement, session: Session, rerend
     { 'data-setting': 'speechEngine' },
     ...(['flite', 'espeak-ng', 'say'] as const).map((e) => h('option', { value: e, selected: e === settings.speechEngine }, e)),
   );
-  const voice = h('input', { type: 'text', value: settings.voice, maxlength: 64, 'data-setting': 'voice' });
+  const voice = h('input', {
+    type: 'text',
+    value: settings.voice ?? '',
+    placeholder: 'the engine default',
+    maxlength: 64,
+    'data-setting': 'voice',
+  });
   const language = h('input', { type: 'text', value: settings.language, maxlength: 8, 'data-setting': 'language' });
   const capture = h('input', { type: 'checkbox', checked: settings.captureConversations, 'data-setting': 'captureConversations' });
   const form = h(
@@ -55,7 +61,7 @@ export async function renderSettings(root: HTMLElement, session: Session, rerend
       await api('PATCH', '/api/settings', {
         recallCooldownSeconds: Number(cooldown.value),
         speechEngine: engine.value,
-        voice: voice.value.trim(),
+        voice: voice.value.trim() || null,
         language: language.value.trim(),
         captureConversations: capture.checked,
       });
