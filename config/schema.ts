@@ -101,22 +101,47 @@ const microphone = z
   })
   .prefault({});
 
+/**
+ * Identity thresholds calibrated with strangers present on the shared photos
+ * (test/bench/faces-calibrate.ts; README "Face recall"). They differ by embedder:
+ * the dlib net's cosines are compressed into 0.83-0.98, fr-feature's spread over 0-1.
+ */
+export const FACE_THRESHOLDS = {
+  'fr-feature-512': { threshold: 0.33, margin: 0.05 },
+  'faceapi-recognition-128': { threshold: 0.9125, margin: 0.005 },
+} as const;
+
 const faces = z
   .strictObject({
     embedder: z
-      .enum(['faceapi-recognition-128', 'fr-feature-512'])
-      .default('faceapi-recognition-128')
-      .describe('Embedding model id; samples record it, so changing it needs re-enrollment (see README "Face recall").'),
+      .enum(['fr-feature-512', 'faceapi-recognition-128'])
+      .default('fr-feature-512')
+      .describe('Embedding model id, chosen by measurement (README "Face recall"); samples record it, so a change needs re-enrollment.'),
     detectScore: z.number().min(0).max(1).default(0.7).describe('UltraFace score to count as a face.'),
-    minFaceSize: z.number().int().min(1).default(90).describe('Pixels; smaller faces are not named.'),
-    minBlurVariance: z.number().min(0).default(20),
-    maxYawDegrees: z.number().min(0).max(90).default(35),
-    threshold: z.number().min(-1).max(1).default(0.92).describe('Cosine similarity to name someone.'),
-    margin: z.number().min(0).max(2).default(0.02).describe('Required lead over the runner-up person.'),
+    minFaceSize: z.number().int().min(1).default(60).describe('Face box width in pixels; smaller faces are never named.'),
+    minBlurVariance: z.number().min(0).default(100).describe('Laplacian variance of the 64x64 face; below it the face is too blurred to name.'),
+    maxYawDegrees: z.number().min(0).max(90).default(45).describe('Faces turned further away (estimated from landmarks) are not named.'),
+    threshold: z
+      .number()
+      .min(-1)
+      .max(1)
+      .optional()
+      .describe('Cosine similarity to name someone. Unset: the calibrated value for the embedder (fr-feature-512 0.33, faceapi-recognition-128 0.9125).'),
+    margin: z
+      .number()
+      .min(0)
+      .max(2)
+      .optional()
+      .describe('Required lead over the runner-up person. Unset: calibrated for the embedder (0.05 / 0.005).'),
     framesToDecide: z.number().int().min(1).default(2),
     maxSamplesPerPerson: z.number().int().min(1).default(12),
     strangerGraceSeconds: z.number().min(0).default(10),
   })
+  .transform((f) => ({
+    ...f,
+    threshold: f.threshold ?? FACE_THRESHOLDS[f.embedder].threshold,
+    margin: f.margin ?? FACE_THRESHOLDS[f.embedder].margin,
+  }))
   .prefault({});
 
 const recall = z
@@ -152,6 +177,15 @@ const voice = z
       .max(1)
       .default(0.5)
       .describe('PocketSphinx: below this a command-grammar match is discarded for free dictation.'),
+    confirmSeconds: z.number().min(1).default(15).describe('How long "forget X? say yes" (and "did you mean ...?") waits for the answer.'),
+    intentExamples: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Nearest-example intent classifier (USE lite) after the rule grammar.'),
+        accept: z.number().min(0).max(1).default(0.72).describe('Cosine similarity to act on the nearest example.'),
+        ask: z.number().min(0).max(1).default(0.6).describe('Between this and accept mnemo asks "did you mean ...?"; a yes is learned.'),
+        margin: z.number().min(0).max(1).default(0.04).describe('Required lead of the best intent over the runner-up.'),
+      })
+      .prefault({}),
     wakeWord: z
       .strictObject({
         enabled: z.boolean().default(false).describe('openWakeWord models are CC BY-NC-SA 4.0 (non-commercial): opt in.'),
