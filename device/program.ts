@@ -5,6 +5,7 @@ import { registerBench } from './commands/bench.js';
 import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
 import { registerModels } from './commands/models.js';
+import { registerPersonal } from './commands/personal.js';
 import { registerStart } from './commands/start.js';
 
 /** package.json is one level up in development (device/) and two in the build (dist/device/). */
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerConfig(program);
   registerModels(program);
+  registerPersonal(program);
   registerBench(program);
   return program;
 }

@@ -5,6 +5,7 @@ import { type ModelEntry, modelBytes } from '../../models/manifest.js';
 import { ModelPuller, type PullProgress } from '../../models/puller.js';
 import { ModelStore } from '../../models/store.js';
 import { commandConfig, output, table } from '../cli-context.js';
+import { registerAddLocal } from './personal.js';
 
 export function formatBytes(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`;
@@ -49,6 +50,7 @@ function pullable(e: ModelEntry): boolean {
 
 export function registerModels(program: Command): void {
   const models = program.command('models').description('model files: list, pull and verify');
+  registerAddLocal(models);
 
   models
     .command('list')
