@@ -119,14 +119,20 @@ const faces = z
       .describe('Embedding model id, chosen by measurement (README "Face recall"); samples record it, so a change needs re-enrollment.'),
     detectScore: z.number().min(0).max(1).default(0.7).describe('UltraFace score to count as a face.'),
     minFaceSize: z.number().int().min(1).default(60).describe('Face box width in pixels; smaller faces are never named.'),
-    minBlurVariance: z.number().min(0).default(100).describe('Laplacian variance of the 64x64 face; below it the face is too blurred to name.'),
+    minBlurVariance: z
+      .number()
+      .min(0)
+      .default(100)
+      .describe('Laplacian variance of the 64x64 face; below it the face is too blurred to name.'),
     maxYawDegrees: z.number().min(0).max(90).default(45).describe('Faces turned further away (estimated from landmarks) are not named.'),
     threshold: z
       .number()
       .min(-1)
       .max(1)
       .optional()
-      .describe('Cosine similarity to name someone. Unset: the calibrated value for the embedder (fr-feature-512 0.33, faceapi-recognition-128 0.9125).'),
+      .describe(
+        'Cosine similarity to name someone. Unset: the calibrated value for the embedder (fr-feature-512 0.33, faceapi-recognition-128 0.9125).',
+      ),
     margin: z
       .number()
       .min(0)
@@ -216,11 +222,19 @@ const speech = z
 
 const llm = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Answer open questions with the personal model when its folder is present (else templates).'),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Answer open questions with the personal model when its folder is present (else templates).'),
     model: z.string().default('smollm2-135m-instruct').describe('A text-generation id from `mnemo models list` (built-in or add-local).'),
     maxNewTokens: z.number().int().min(1).max(1024).default(64),
     timeoutMs: z.number().int().min(1).default(8000).describe('A generation taking longer is stopped and the template answer used.'),
-    threads: z.number().int().min(0).default(1).describe('ONNX threads of the generation worker (0: all cores); 1 leaves a core for camera frames.'),
+    threads: z
+      .number()
+      .int()
+      .min(0)
+      .default(1)
+      .describe('ONNX threads of the generation worker (0: all cores); 1 leaves a core for camera frames.'),
     temperature: z.number().min(0).max(2).default(0).describe('0: greedy, reproducible answers.'),
     contextItems: z.number().int().min(1).max(20).default(6).describe('How many memories (notes, encounters) go into a prompt.'),
     embeddingModel: z.string().default('use-lite-512').describe('Sentence-embedding model id whose vectors retrieval searches.'),
