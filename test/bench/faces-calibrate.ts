@@ -169,7 +169,9 @@ export async function calibrateEmbedder(id: EmbedderId, gate: Gate, mode: ScoreM
   const faces = await collectFaces(analyzer);
   await analyzer.dispose();
   const calQueries = queries(faces, gate).filter((f) =>
-    f.name === null ? ['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'bbt2.jpg'].includes(f.source) : !HELD_OUT.includes(f.name),
+    f.name === null
+      ? ['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'bbt2.jpg'].includes(f.source)
+      : [...CAL_ENROLLED, ...CAL_STRANGERS].includes(f.name),
   );
   const cal = calibrate(id, score(enroll(faces, CAL_ENROLLED), calQueries, mode), ids(CAL_ENROLLED));
   const { threshold, margin } = cal;
