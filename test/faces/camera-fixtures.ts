@@ -9,7 +9,9 @@ export function jpegOf(r: number, g: number, b: number, width = 64, height = 48)
 
 /** A JPEG cut in half with an end marker appended: splits like a frame, fails to decode. */
 export async function truncatedJpeg(): Promise<Buffer> {
-  const full = await sharp({ create: { width: 64, height: 48, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+  const full = await sharp({
+    create: { width: 64, height: 48, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+  })
     .jpeg()
     .toBuffer();
   return Buffer.concat([full.subarray(0, Math.floor(full.length / 2)), Buffer.from([0xff, 0xd9])]);
