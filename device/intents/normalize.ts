@@ -37,7 +37,7 @@ const CONTRACTIONS: Array<[RegExp, string]> = [
   [/\bgimme\b/gi, 'give me'],
 ];
 
-const FILLERS = /\b(?:u+m+|u+h+m*|e+r+m*|e+h+|h+m+|mm+|ah+|like,|you know,|i mean,)(?=\s|$)/gi;
+const FILLERS = /\b(?:u+m+|u+h+m*|e+r+m*|e+h+|h+m+|mm+|ah+|like,|you know,|i mean,)(?=[\s,]|$)/gi;
 
 // Wake phrases (and how STT tends to mishear "mnemo") at the start or end.
 const WAKE = String.raw`(?:(?:hey|hi|ok|okay|yo|hello)\s+)?(?:mnemo|nemo|nemos|neemo|memo|mnemonic|jarvis)`;
