@@ -57,3 +57,4 @@ export function openMemoryFromConfig(
     log: extra.log,
   });
 }
+export { type ConvertResult, decryptFile, encryptFile } from './crypt.js';
