@@ -47,9 +47,8 @@ export async function buildReviewApp(deps: ReviewAppDeps): Promise<FastifyInstan
   const { config } = deps;
   const app = Fastify({
     logger: false, // URLs and queries can carry names: request logging would leak private content
-    disableRequestLogging: true,
     bodyLimit: config.review.bodyLimitBytes,
-    maxParamLength: 100,
+    routerOptions: { maxParamLength: 100 },
     return503OnClosing: true,
     ...(deps.https ? { https: { key: deps.https.key, cert: deps.https.cert, minVersion: 'TLSv1.2' as const } } : {}),
   });

@@ -7,6 +7,7 @@ import { type Config, configSchema } from '../../config/schema.js';
 import { EventBus } from '../../device/bus.js';
 import type { Clock } from '../../device/contracts.js';
 import { buildReviewApp } from '../../device/review/app.js';
+import { ensureCertificate } from '../../device/review/cert.js';
 import { PairingService } from '../../device/review/pairing.js';
 import { SESSION_COOKIE } from '../../device/review/security.js';
 import { openMemory, type SqliteMemory } from '../../memory/index.js';
@@ -38,7 +39,9 @@ export interface ReviewFixture {
   close(): Promise<void>;
 }
 
-export async function reviewFixture(opts: { config?: Record<string, unknown>; webDir?: string } = {}): Promise<ReviewFixture> {
+export async function reviewFixture(
+  opts: { config?: Record<string, unknown>; webDir?: string; https?: boolean } = {},
+): Promise<ReviewFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'mnemo-review-'));
   const clock = new ManualClock();
   const config = configSchema.parse({
@@ -50,7 +53,8 @@ export async function reviewFixture(opts: { config?: Record<string, unknown>; we
   const bus = new EventBus();
   const pairing = new PairingService({ memory, bus, clock, fingerprint: () => 'AA:BB', sessionDays: config.review.sessionDays });
   const configFile = join(dir, 'mnemo.yaml');
-  const app = await buildReviewApp({ config, memory, bus, clock, pairing, configFile, webDir: opts.webDir });
+  const https = opts.https ? await ensureCertificate(config.review.certDir) : undefined;
+  const app = await buildReviewApp({ config, memory, bus, clock, pairing, configFile, webDir: opts.webDir, https });
   return {
     dir,
     config,
