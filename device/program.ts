@@ -4,6 +4,8 @@ import { errorMessage, MnemoError } from '../config/errors.js';
 import { registerBench } from './commands/bench.js';
 import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
+import { registerFaces } from './commands/faces.js';
+import { registerMemory } from './commands/memory.js';
 import { registerModels } from './commands/models.js';
 import { registerPersonal } from './commands/personal.js';
 import { registerStart } from './commands/start.js';
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerConfig(program);
   registerModels(program);
+  registerMemory(program);
+  registerFaces(program);
   registerPersonal(program);
   registerBench(program);
   return program;
