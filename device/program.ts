@@ -6,7 +6,6 @@ import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFaces } from './commands/faces.js';
 import { registerMemory } from './commands/memory.js';
-import { registerMemory } from './commands/memory.js';
 import { registerModels } from './commands/models.js';
 import { registerPersonal } from './commands/personal.js';
 import { registerStart } from './commands/start.js';
@@ -32,7 +31,6 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerConfig(program);
   registerModels(program);
-  registerMemory(program);
   registerMemory(program);
   registerFaces(program);
   registerPersonal(program);
