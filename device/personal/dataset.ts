@@ -26,6 +26,11 @@ function systemPrompt(profile: Profile): string {
   return `You are mnemo, ${who} personal memory on their glasses. Answer from what they lived, briefly; say when you do not know.${knows}`;
 }
 
+function sentenceCase(text: string): string {
+  const t = text.trim();
+  return `${t.charAt(0).toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
+}
+
 function example(system: string, user: string, assistant: string): ChatExample {
   return {
     messages: [
@@ -48,7 +53,7 @@ export function buildDataset(memory: Memory): { examples: ChatExample[]; stats: 
     }
     for (const e of p.encounters) {
       const where = e.place ? ` at ${e.place}` : '';
-      const about = e.context ? ` ${e.context}` : '';
+      const about = e.context ? ` ${sentenceCase(e.context)}` : '';
       examples.push(example(system, `Where did I meet ${p.name}?`, `You met ${p.name}${where} on ${day(e.startedAt)}.${about}`));
       stats.encounters++;
     }

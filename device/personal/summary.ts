@@ -94,7 +94,8 @@ export function conversationCapture(deps: CaptureDeps): Part & { flush(): Promis
     c.lines.length = 0;
     if (!text) return;
     const encounter = deps.memory.encounters.forPerson(c.personId)[0] ?? deps.memory.encounters.start(c.personId, { source: 'voice' });
-    const context = encounter.context ? `${encounter.context} Talked about: ${text}` : `Talked about: ${text}`;
+    const prior = encounter.context?.trim();
+    const context = prior ? `${prior}${/[.!?]$/.test(prior) ? '' : '.'} Talked about: ${text}` : `Talked about: ${text}`;
     deps.memory.encounters.update(encounter.id, { context }, 'device');
     if (deps.embed) await refreshVectors(deps.memory, deps.embed, deps.embeddingModel, [`encounter:${encounter.id}`]);
     log.debug({ encounter: encounter.id }, 'conversation summary added');
