@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { errorMessage, MnemoError } from '../config/errors.js';
+import { registerAsk } from './commands/ask.js';
 import { registerBench } from './commands/bench.js';
 import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerMemory(program);
   registerFaces(program);
   registerPersonal(program);
+  registerAsk(program);
   registerBench(program);
   return program;
 }

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { MnemoError } from '../../config/errors.js';
+import type { Config } from '../../config/schema.js';
+import { openMemoryFromConfig } from '../../memory/index.js';
+import type { Memory } from '../../memory/types.js';
+import { ModelStore } from '../../models/store.js';
+import { answerIntent } from '../answers/answerer.js';
+import { Conversation } from '../answers/conversation.js';
+import { EventBus } from '../bus.js';
+import { commandConfig, output } from '../cli-context.js';
+import { type Clock, type PersonalModel, systemClock } from '../contracts.js';
+import { ExampleClassifier } from '../intents/classifier.js';
+import { learnedExamples } from '../intents/learned.js';
+import { IntentRecognizer } from '../intents/recognizer.js';
+import type { SentenceEmbedder } from '../intents/types.js';
+import { createPersonalModel } from '../personal/factory.js';
+import { loadSentenceEmbedder } from '../voice/sentence.js';
+
+/* `mnemo ask "TEXT"`: intent and grounded answer on typed text, against a memory file. */
+
+export interface AskResult {
+  transcript: string;
+  confidence: number;
+  intent: string;
+  slots: Record<string, string>;
+  /** Exactly what the wearer would hear. */
+  answer: string;
+  memoryIds: string[];
+}
+
+export interface AskDeps {
+  memory: Memory;
+  clock?: Clock;
+  personalModel?: PersonalModel;
+  embedder?: SentenceEmbedder;
+  thresholds?: Config['voice']['intentExamples'];
+  /** Answer yes to a question the answer asks ("forget Ana? say yes"). */
+  yes?: boolean;
+  confirmSeconds?: number;
+}
+
+export async function ask(text: string, deps: AskDeps): Promise<AskResult> {
+  if (!text.trim())
+    throw new MnemoError('invalid-argument', 'nothing to ask: the text is empty', { fix: 'mnemo ask "where did I meet Ana"' });
+  const { memory } = deps;
+  const clock = deps.clock ?? systemClock;
+  const th = deps.thresholds;
+  const classifier = deps.embedder && th?.enabled !== false ? new ExampleClassifier(deps.embedder, th) : undefined;
+  if (classifier) await classifier.prepare(learnedExamples(memory.profile));
+  const recognizer = new IntentRecognizer({ people: () => memory.people.list(), classifier });
+  const conversation = new Conversation((deps.confirmSeconds ?? 15) * 1000);
+  const utterance = memory.utterances.add(text, clock.now());
+  const rec = await recognizer.recognize(text);
+  const ctx = { memory, clock, conversation, personalModel: deps.personalModel, classifier, utteranceId: utterance.id };
+  let answer = await answerIntent(rec, text, ctx);
+  if (deps.yes && conversation.hasPending(clock.now())) {
+    answer = await answerIntent({ intent: 'confirm', slots: {}, via: 'rules', score: 1, cleaned: 'yes' }, 'yes', ctx);
+  }
+  return { transcript: text, confidence: 1, intent: rec.intent, slots: rec.slots, answer: answer.text, memoryIds: answer.memoryIds };
+}
+
+interface AskOpts {
+  memory?: string;
+  json?: boolean;
+  yes?: boolean;
+  examples?: boolean;
+}
+
+export function registerAsk(program: Command): void {
+  program
+    .command('ask <text>')
+    .description('answer a question as if the wearer had said it: intent, slots and the grounded answer')
+    .option('--memory <path>', 'the memory file (default: memory.path)')
+    .option('--json', 'one JSON object {transcript, confidence, intent, slots, answer, memoryIds}')
+    .option('--yes', 'answer yes when the answer asks for confirmation (forget)')
+    .option('--no-examples', 'rules only: skip the sentence-embedding classifier')
+    .action(async (text: string, opts: AskOpts, cmd: Command) => {
+      const config = commandConfig(cmd, opts.memory ? { memory: { path: opts.memory } } : {});
+      if (opts.memory && !existsSync(config.memory.path)) {
+        throw new MnemoError('memory-not-found', `no memory file at ${config.memory.path}`, {
+          fix: 'pass --memory PATH of an existing memory',
+          details: { file: config.memory.path },
+        });
+      }
+      const memory = openMemoryFromConfig(config.memory);
+      const models = new ModelStore(config.models.dir);
+      const embedder = opts.examples !== false && config.voice.intentExamples.enabled ? await loadSentenceEmbedder(models) : undefined;
+      const personal = await createPersonalModel({
+        config,
+        memory,
+        models,
+        bus: new EventBus(),
+        embed: embedder ? (t) => embedder.embed(t) : undefined,
+      });
+      try {
+        const result = await ask(text, {
+          memory,
+          personalModel: personal,
+          embedder,
+          thresholds: config.voice.intentExamples,
+          yes: opts.yes,
+          confirmSeconds: config.voice.confirmSeconds,
+        });
+        output(
+          opts.json,
+          result,
+          () =>
+            `${result.answer}\n  intent: ${result.intent} ${JSON.stringify(result.slots)}\n  memory: ${result.memoryIds.join(' ') || '-'}`,
+        );
+      } finally {
+        await personal.dispose();
+        memory.close();
+      }
+    });
+}
