@@ -70,7 +70,7 @@ describe('quality gate', () => {
     const f = faces[0];
     expect(f?.quality.ok).toBe(true);
     expect(f?.embedding).toHaveLength(analyzer.modelId === 'fr-feature-512' ? 512 : 128);
-    const norm = Math.hypot(...(f?.embedding as Float32Array));
+    const norm = Math.hypot(...(f?.embedding ?? []));
     expect(norm).toBeCloseTo(1, 4);
     const thumb = await f?.thumbnail();
     expect((await sharp(thumb).metadata()).format).toBe('jpeg');
