@@ -6,8 +6,8 @@ import { mostDiverse } from './diverse-samples.js';
 import type { TrackEvidence } from './track-evidence.js';
 
 /*
- * "This is Tom": the face the wearer means is the most prominent one (large and
- * near the middle of the view). If a second face is nearly as prominent, guessing
+ * "This is Tom": the face the wearer means is the most prominent one (large,
+ * near the middle of the view, surely a face). If a second face is nearly as prominent, guessing
  * would attach a name to the wrong person, so it refuses with a sentence the
  * voice stage can speak.
  */
@@ -50,7 +50,8 @@ export function prominence(box: Box, view: { width: number; height: number }): n
 export async function enrollInView(input: EnrollInput): Promise<EnrollOutcome & { trackId?: string }> {
   const { candidates, view, memory } = input;
   if (candidates.length === 0 || !view) return refuse('no-face');
-  const ranked = candidates.map((c) => ({ c, p: prominence(c.box, view) })).sort((a, b) => b.p - a.p);
+  // Detector score counts steeply (as in models/faces/main-face.ts): UltraFace can give a background blob 0.96.
+  const ranked = candidates.map((c) => ({ c, p: prominence(c.box, view) * c.evidence.detectorScore ** 8 })).sort((a, b) => b.p - a.p);
   const [top, second] = ranked;
   if (!top) return refuse('no-face');
   if (second && second.p >= top.p * AMBIGUOUS_RATIO) return refuse('ambiguous');

@@ -105,6 +105,7 @@ export class FacesStage implements Part, FacesInView {
       if (isNew || !entry) {
         entry = { evidence: new TrackEvidence(track.id, this.deps.config.faces.framesToDecide), track };
         this.live.set(track.id, entry);
+        this.log.debug({ trackId: track.id, size: Math.round(track.box.width), quality: face.quality.ok }, 'track new');
         bus.emit('track-new', { at: clock.monotonic(), trackId: track.id, box: { ...track.box, score: face.score } });
       }
       const identified = entry.evidence.add(face, frame.at, this.deps.matcher);
@@ -175,6 +176,7 @@ export class FacesStage implements Part, FacesInView {
   private lose(track: Track): void {
     const entry = this.live.get(track.id);
     this.live.delete(track.id);
+    this.log.debug({ trackId: track.id, status: entry?.evidence.status }, 'track lost');
     this.deps.bus.emit('track-lost', { at: this.deps.clock.monotonic(), trackId: track.id });
     const encounterId = this.encounters.get(track.id);
     if (encounterId !== undefined) {

@@ -49,6 +49,8 @@ export class TrackEvidence {
   /** Named by enrollment: the wearer just said who it is, so nothing is whispered. */
   silent = false;
   samples: KeptSample[] = [];
+  /** The detector's latest score for this face (a background blob can be large but scores lower). */
+  detectorScore = 0;
   private history: Array<{ decision: IdentityDecision; scores: PersonScore[] }> = [];
 
   constructor(
@@ -58,6 +60,7 @@ export class TrackEvidence {
 
   /** Adds one frame's face; returns the identification when this frame decided it. */
   add(face: AnalyzedFace, at: number, matcher: IdentityMatcher): Identified | null {
+    this.detectorScore = face.score;
     if (!face.embedding || !face.quality.ok) return null;
     this.keep({ embedding: face.embedding, quality: face.quality.score, face, at });
     const scores = matcher.scores(face.embedding);

@@ -9,7 +9,8 @@ export interface Captured {
   raw?: RawFrame;
 }
 
-const log = logger('mnemo:camera');
+// Looked up per use: logging may be reconfigured after this module loaded.
+const log = () => logger('mnemo:camera');
 
 /**
  * The one-frame buffer between a camera source and the pipeline. Decoding happens
@@ -47,6 +48,12 @@ export class FrameSlot {
     this.wake();
   }
 
+  /** Stopped: the frame not yet taken is discarded too. */
+  close(): void {
+    this.pending = undefined;
+    this.end();
+  }
+
   reopen(): void {
     this.ended = false;
   }
@@ -64,7 +71,7 @@ export class FrameSlot {
           return { ...raw, at: item.at, seq: item.seq, decodeMs: performance.now() - t0 };
         } catch (err) {
           this.counts.corrupt++;
-          log.debug({ seq: item.seq, err }, 'corrupt frame skipped');
+          log().debug({ seq: item.seq, err }, 'corrupt frame skipped');
           continue;
         }
       }

@@ -77,7 +77,7 @@ export class ProcessCamera implements Camera {
     this.stopped = true;
     clearTimeout(this.restartTimer);
     clearTimeout(this.stallTimer);
-    this.slot.end();
+    this.slot.close();
     const child = this.child;
     this.child = undefined;
     if (child && child.exitCode === null && child.signalCode === null) {

@@ -51,7 +51,7 @@ export class ReplayCamera implements Camera {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.slot.end();
+    this.slot.close();
   }
 
   private async play(): Promise<void> {

@@ -23,7 +23,7 @@ class EnrollMemory {
         return id;
       });
     return strict<Memory>('memory', {
-      people: strict('people', {
+      people: strict<Memory['people']>('people', {
         findByName: (name: string) => this.people.find((p) => p.name.toLowerCase() === name.toLowerCase()),
         get: (id: number) => this.people.find((p) => p.id === id),
         enroll: (input: Parameters<Memory['people']['enroll']>[0]) => {
@@ -35,7 +35,7 @@ class EnrollMemory {
           return { person, sampleIds, encounterId: this.encounters.length, noteId: input.note ? this.notes.length : null };
         },
       }),
-      faces: strict('faces', {
+      faces: strict<Memory['faces']>('faces', {
         add: (personId: number, rows: FaceSampleInput[]) => addSamples(personId, rows),
         thumbnail: (personId: number) => this.samples.find((s) => s.personId === personId && s.thumbnail)?.thumbnail,
         forPerson: (personId: number) =>
@@ -58,7 +58,7 @@ class EnrollMemory {
           this.removed.push(...ids);
         },
       }),
-      encounters: strict('encounters', {
+      encounters: strict<Memory['encounters']>('encounters', {
         start: (personId: number, o: { place?: string }) => {
           this.encounters.push({ personId, place: o.place });
           return {
@@ -73,7 +73,7 @@ class EnrollMemory {
         },
         end: (id: number) => ({ id }) as never,
       }),
-      notes: strict('notes', {
+      notes: strict<Memory['notes']>('notes', {
         add: (input: { text: string }) => {
           this.notes.push(input.text);
           return {} as never;

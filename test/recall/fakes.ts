@@ -30,8 +30,8 @@ export class FakeRecallMemory {
 
   asMemory(): Memory {
     return strict<Memory>('memory', {
-      people: strict('memory.people', { get: (id: number) => this.people.get(id) }),
-      encounters: strict('memory.encounters', {
+      people: strict<Memory['people']>('memory.people', { get: (id: number) => this.people.get(id) }),
+      encounters: strict<Memory['encounters']>('memory.encounters', {
         forPerson: (id: number) => this.encounters.filter((e) => e.personId === id),
         start: (personId: number, o: { source: Encounter['source']; place?: string; at?: number }) => {
           const e: Encounter = {
@@ -53,8 +53,8 @@ export class FakeRecallMemory {
           return e;
         },
       }),
-      notes: strict('memory.notes', { forPerson: (id: number) => this.notes.filter((n) => n.personId === id) }),
-      profile: strict('memory.profile', { get: () => this.profile }),
+      notes: strict<Memory['notes']>('memory.notes', { forPerson: (id: number) => this.notes.filter((n) => n.personId === id) }),
+      profile: strict<Memory['profile']>('memory.profile', { get: () => this.profile }),
     });
   }
 }
