@@ -11,11 +11,14 @@ import { type EnrollCandidate, enrollInView } from './enroll-in-view.js';
 import { type IdentityMatcher, TrackEvidence } from './track-evidence.js';
 import { DEFAULT_TRACKER, IouTracker, type Track, type TrackerOptions } from './tracker.js';
 
+const SWEEP_MS = 500;
+
 export interface FacesStageDeps {
   config: Config;
   bus: EventBus;
   memory: Memory;
   analyzer: FaceAnalyzer;
+  /** Its monotonic() must be the camera's frame clock (createCamera(config.camera, { now: clock.monotonic })). */
   clock: Clock;
   camera: Camera;
   matcher: IdentityMatcher;
@@ -45,6 +48,7 @@ export class FacesStage implements Part, FacesInView {
   private view: { width: number; height: number } | null = null;
   private abort: AbortController | undefined;
   private loop: Promise<void> | undefined;
+  private sweep: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: FacesStageDeps) {
     this.tracker = new IouTracker(deps.tracker ?? DEFAULT_TRACKER);
@@ -60,10 +64,16 @@ export class FacesStage implements Part, FacesInView {
     signal.addEventListener('abort', () => this.abort?.abort(), { once: true });
     await camera.start(this.abort.signal);
     this.loop = this.run(this.abort.signal);
+    // With no frames at all the tracker never runs, so a sweep ends tracks (and starts their grace period).
+    this.sweep = setInterval(() => {
+      for (const t of this.tracker.expire(clock.monotonic())) this.lose(t);
+    }, SWEEP_MS);
+    this.sweep.unref?.();
   }
 
   async stop(): Promise<void> {
     this.deps.bus.removeListeners(this.name);
+    clearInterval(this.sweep);
     this.abort?.abort();
     await this.deps.camera.stop();
     await this.loop;
@@ -169,7 +179,13 @@ export class FacesStage implements Part, FacesInView {
     for (;;) {
       const frame = await this.deps.camera.next(signal);
       if (!frame || signal.aborted) break;
-      await this.processFrame(frame);
+      try {
+        await this.processFrame(frame);
+      } catch (err) {
+        // e.g. the memory failing under the matcher: this frame is lost, the stage goes on.
+        this.log.warn({ frame: frame.seq, reason: errorMessage(err) }, 'frame failed');
+        this.deps.bus.emit('faces-error', { at: this.deps.clock.monotonic(), id: String(frame.seq), error: errorMessage(err) });
+      }
     }
   }
 

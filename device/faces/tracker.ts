@@ -86,6 +86,13 @@ export class IouTracker {
     return { assigned, lost };
   }
 
+  /** Ends tracks not matched for maxMissedMs, for when no frames come at all (camera dead, replay over). */
+  expire(at: number): Track[] {
+    const lost = [...this.tracks.values()].filter((t) => at - t.lastSeen > this.opts.maxMissedMs);
+    for (const t of lost) this.tracks.delete(t.id);
+    return lost;
+  }
+
   active(): Track[] {
     return [...this.tracks.values()];
   }

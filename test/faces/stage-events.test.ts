@@ -6,7 +6,7 @@ import { createFacesStage, type FacesStage } from '../../device/faces/index.js';
 import { createRecallPolicy } from '../../device/recall/index.js';
 import type { Memory } from '../../memory/types.js';
 import { FakeRecallMemory, RecordingWhisper, strict, timerClock } from '../recall/fakes.js';
-import { CENTER, face, fakeCamera, frame, LEFT, RIGHT, ScriptedAnalyzer, scriptedMatcher } from './stage-fakes.js';
+import { CENTER, face, fakeCamera, frame, LEFT, RIGHT, ScriptedAnalyzer, ScriptedCamera, scriptedMatcher } from './stage-fakes.js';
 
 const A = [0.96, 0.8];
 const B = [0.8, 0.96];
@@ -117,5 +117,40 @@ describe('faces stage events', () => {
     await play([face(CENTER, A)]);
     expect(errors).toEqual(['fake analyzer: no frame scripted']);
     expect(of('track-new')).toHaveLength(1);
+  });
+
+  it('ends tracks when frames stop coming (camera dead or replay over) and forwards camera-unavailable', async () => {
+    const config = defaultConfig();
+    config.faces.strangerGraceSeconds = 5;
+    const bus = new EventBus();
+    const analyzer = new ScriptedAnalyzer();
+    analyzer.queue([face(CENTER, [0.4, 0.3])], [face(CENTER, [0.4, 0.3])]);
+    const camera = new ScriptedCamera([frame(Date.now()), frame(Date.now())]);
+    const seen: string[] = [];
+    bus.on('test', 'track-lost', () => {
+      seen.push('lost');
+    });
+    bus.on('test', 'camera-unavailable', (e) => {
+      seen.push(`unavailable: ${e.reason}`);
+    });
+    const stage = createFacesStage({
+      config,
+      bus,
+      memory: strict<Memory>('memory', {}),
+      analyzer,
+      clock: timerClock,
+      camera,
+      matcher: scriptedMatcher(),
+    });
+    await stage.start(new AbortController().signal);
+    await stage.finished();
+    expect(stage.heldTracks()).toMatchObject({ live: 1 });
+    camera.die('cable pulled');
+    vi.advanceTimersByTime(2_000); // past the tracker's maxMissedMs: the sweep ends the track
+    expect(seen).toEqual(['unavailable: cable pulled', 'lost']);
+    expect(stage.heldTracks()).toMatchObject({ live: 0, ended: 1 });
+    vi.advanceTimersByTime(5_000);
+    expect(stage.heldTracks()).toEqual({ live: 0, ended: 0, embeddings: 0 });
+    await stage.stop();
   });
 });

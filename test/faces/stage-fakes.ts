@@ -1,6 +1,6 @@
 import { decide } from '../../device/faces/identity.js';
 import type { IdentityMatcher } from '../../device/faces/track-evidence.js';
-import type { CameraStats, Frame } from '../../hardware/camera/index.js';
+import type { Camera, CameraStats, CameraUnavailable, Frame } from '../../hardware/camera/index.js';
 import type { AnalyzedFace, Box, FaceAnalysis, FaceAnalyzer } from '../../models/faces/types.js';
 import { strict } from '../recall/fakes.js';
 
@@ -63,9 +63,30 @@ export function frame(at: number, width = 640, height = 480): Frame {
 
 export const fakeCamera = () => {
   const stats: CameraStats = { captured: 0, delivered: 0, dropped: 2, corrupt: 0, restarts: 0 };
-  return strict<import('../../hardware/camera/index.js').Camera>('camera', { stats: () => stats });
+  return strict<Camera>('camera', { stats: () => stats });
 };
 
 export const CENTER: Box = { x: 270, y: 190, width: 100, height: 100 };
 export const LEFT: Box = { x: 20, y: 20, width: 100, height: 100 };
 export const RIGHT: Box = { x: 520, y: 20, width: 100, height: 100 };
+
+/** A camera that hands out the given frames, then ends; it can report itself unavailable. */
+export class ScriptedCamera implements Camera {
+  readonly source = 'scripted';
+  private listeners: Array<(e: CameraUnavailable) => void> = [];
+  constructor(private readonly frames: Frame[]) {}
+  async start(): Promise<void> {}
+  async next(): Promise<Frame | null> {
+    return this.frames.shift() ?? null;
+  }
+  stats(): CameraStats {
+    return { captured: 0, delivered: 0, dropped: 0, corrupt: 0, restarts: 0 };
+  }
+  onUnavailable(l: (e: CameraUnavailable) => void): void {
+    this.listeners.push(l);
+  }
+  die(reason: string): void {
+    for (const l of this.listeners) l({ code: 'camera-unavailable', source: this.source, reason, attempt: 1, retryInMs: 500 });
+  }
+  async stop(): Promise<void> {}
+}
