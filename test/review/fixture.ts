@@ -5,7 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
 import { type Config, configSchema } from '../../config/schema.js';
 import { EventBus } from '../../device/bus.js';
-import type { Clock } from '../../device/contracts.js';
+import type { Clock, WhisperSink } from '../../device/contracts.js';
 import { buildReviewApp } from '../../device/review/app.js';
 import { ensureCertificate } from '../../device/review/cert.js';
 import { PairingService } from '../../device/review/pairing.js';
@@ -40,10 +40,10 @@ export interface ReviewFixture {
 }
 
 export async function reviewFixture(
-  opts: { config?: Record<string, unknown>; webDir?: string; https?: boolean } = {},
+  opts: { config?: Record<string, unknown>; webDir?: string; https?: boolean; whisper?: WhisperSink; clock?: ManualClock } = {},
 ): Promise<ReviewFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'mnemo-review-'));
-  const clock = new ManualClock();
+  const clock = opts.clock ?? new ManualClock();
   const config = configSchema.parse({
     memory: { path: join(dir, 'memory.db') },
     review: { certDir: join(dir, 'cert'), port: 0 },
@@ -51,9 +51,16 @@ export async function reviewFixture(
   });
   const memory = openMemory({ path: config.memory.path, clock });
   const bus = new EventBus();
-  const pairing = new PairingService({ memory, bus, clock, fingerprint: () => 'AA:BB', sessionDays: config.review.sessionDays });
-  const configFile = join(dir, 'mnemo.yaml');
   const https = opts.https ? await ensureCertificate(config.review.certDir) : undefined;
+  const pairing = new PairingService({
+    memory,
+    bus,
+    clock,
+    whisper: opts.whisper,
+    fingerprint: () => https?.fingerprint ?? 'AA:BB',
+    sessionDays: config.review.sessionDays,
+  });
+  const configFile = join(dir, 'mnemo.yaml');
   const app = await buildReviewApp({ config, memory, bus, clock, pairing, configFile, webDir: opts.webDir, https });
   return {
     dir,

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { ApiError, api, type Session, setCsrf } from './api.js';
+import { ApiError, api, type PairingStatus, type Session, setCsrf } from './api.js';
 import { h, mount } from './dom.js';
 import { toast } from './views/dialog.js';
 import { renderPair } from './views/pair.js';
@@ -19,6 +19,8 @@ let session: Session | null = null;
 
 async function ensureSession(): Promise<Session | null> {
   if (session) return session;
+  // The public status says whether the cookie is a live session, so an unpaired phone never gets a 401.
+  if (!(await api<PairingStatus>('GET', '/api/pairing')).paired) return null;
   try {
     session = await api<Session>('GET', '/api/session');
     setCsrf(session.csrfToken);
@@ -63,7 +65,10 @@ async function route(): Promise<void> {
   }
 }
 
-window.addEventListener('hashchange', () => void route());
+window.addEventListener('hashchange', () => {
+  window.scrollTo(0, 0);
+  void route();
+});
 window.addEventListener('unhandledrejection', (e) => {
   toast(e.reason instanceof Error ? e.reason.message : 'Something went wrong', 'error');
 });

@@ -95,6 +95,7 @@ export function promptDialog(
 
 /** A short message at the bottom of the screen. */
 export function toast(text: string, kind: 'ok' | 'error' = 'ok'): void {
+  for (const old of document.querySelectorAll('.toast')) old.remove();
   const el = h('div', { class: `toast ${kind}`, role: 'status' }, text);
   document.body.append(el);
   setTimeout(() => el.remove(), 4000);

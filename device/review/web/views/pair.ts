@@ -18,7 +18,7 @@ export async function renderPair(root: HTMLElement, onPaired: () => void): Promi
     pattern: '[0-9]{6}',
     maxlength: 6,
     required: true,
-    placeholder: '123456',
+    placeholder: '······',
     class: 'code',
   });
   const name = h('input', { id: 'phone-name', name: 'name', maxlength: 100, placeholder: 'My phone', autocomplete: 'off' });

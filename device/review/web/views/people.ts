@@ -16,7 +16,8 @@ function card(p: PersonSummary): HTMLElement {
     { class: 'person-card', href: `#/person/${p.id}`, 'data-person-id': p.id },
     avatar(p),
     h('span', { class: 'name' }, p.name),
-    h('span', { class: 'meta' }, `${plural(p.encounters, 'meeting')} · last ${when(p.lastSeen)}`),
+    h('span', { class: 'meta' }, p.lastSeen === null ? 'Not seen yet' : `Seen ${when(p.lastSeen)}`),
+    h('span', { class: 'meta' }, `${plural(p.encounters, 'meeting')} · ${plural(p.notes, 'note')}`),
   );
 }
 

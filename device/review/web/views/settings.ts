@@ -7,6 +7,8 @@ const ACTIONS: Record<string, string> = {
   'pairing-attempt-ok': 'A phone paired',
   'pairing-attempt-wrong': 'A wrong pairing code was typed',
   'pairing-attempt-wrong-locked': 'Pairing locked after wrong codes',
+  'pairing-attempt-locked': 'A pairing try while locked',
+  'pairing-start-locked': 'A pairing code asked for while locked',
   'pairing-attempt-expired': 'An expired pairing code was typed',
   'pairing-started': 'A pairing code was spoken',
   'phone-revoked': 'A phone was unpaired',
@@ -14,12 +16,45 @@ const ACTIONS: Record<string, string> = {
   export: 'Everything was exported',
   'settings-changed': 'Settings changed',
 };
+const THINGS: Record<string, string> = {
+  people: 'Person',
+  notes: 'Note',
+  encounters: 'Meeting',
+  face_samples: 'Face sample',
+  utterances: 'What you said',
+  phones: 'Phone',
+  profile: 'Profile',
+  feedback: 'Answer feedback',
+};
+const DONE: Record<string, string> = {
+  create: 'created',
+  add: 'added',
+  start: 'recorded',
+  update: 'updated',
+  rename: 'renamed',
+  merge: 'merged',
+  forget: 'forgotten',
+  edit: 'edited',
+  remove: 'deleted',
+  prune: 'expired',
+  set: 'changed',
+  import: 'imported',
+  pair: 'paired',
+  revoke: 'unpaired',
+};
+const BY: Record<string, string> = { phone: 'from a phone', voice: 'by voice', device: 'by the device' };
+
+function describeAudit(a: AuditEntry): string {
+  const what = ACTIONS[a.action] ?? `${THINGS[a.table] ?? a.table} ${DONE[a.action] ?? a.action}`;
+  const n = a.rowIds.length > 1 ? ` (${a.rowIds.length})` : '';
+  return `${what}${n} ${BY[a.actor] ?? a.actor}`;
+}
 
 export async function renderSettings(root: HTMLElement, session: Session, rerender: () => void, onUnpaired: () => void): Promise<void> {
   const [{ settings, file }, phones, audit] = await Promise.all([
     api<{ settings: Settings; file: string }>('GET', '/api/settings'),
     api<Phone[]>('GET', '/api/phones'),
-    api<AuditEntry[]>('GET', '/api/audit?limit=50'),
+    api<AuditEntry[]>('GET', '/api/audit?limit=25'),
   ]);
 
   const cooldown = h('input', {
@@ -137,14 +172,7 @@ export async function renderSettings(root: HTMLElement, session: Session, rerend
       ? h(
           'ul',
           { class: 'audit' },
-          ...audit.map((a) =>
-            h(
-              'li',
-              {},
-              h('span', { class: 'when' }, dateTime(a.at)),
-              h('span', {}, `${ACTIONS[a.action] ?? `${a.action} (${a.table})`} · ${a.actor}`),
-            ),
-          ),
+          ...audit.map((a) => h('li', {}, h('span', { class: 'when' }, dateTime(a.at)), h('span', {}, describeAudit(a)))),
         )
       : h('p', { class: 'muted' }, 'Nothing yet.'),
   );
