@@ -1,4 +1,5 @@
 import { LLM_MODELS } from './llm/catalog.js';
+import { STT_MODELS } from './stt/catalog.js';
 
 /*
  * Every model the runtime may use is one entry here: what it is, its files with
@@ -217,6 +218,7 @@ export const MODELS: ModelEntry[] = [
     ],
   },
   ...LLM_MODELS,
+  ...STT_MODELS,
 ];
 
 export function findModel(id: string, extra: ModelEntry[] = []): ModelEntry | undefined {
