@@ -23,7 +23,11 @@ fs.writeFileSync(path.join(dir, 'args'), JSON.stringify(process.argv.slice(2)));
 const good = fs.readFileSync(path.join(dir, 'good.jpg'));
 const second = fs.readFileSync(path.join(dir, 'second.jpg'));
 const bad = fs.readFileSync(path.join(dir, 'bad.jpg'));
-if (run === 1) {
+if (process.env.FAKE_RPICAM_MODE === 'stall') {
+  // one frame, then silence with the process still alive (a hung camera driver)
+  process.stdout.write(good);
+  setInterval(() => {}, 1000);
+} else if (run === 1) {
   // one frame at a time (the reader takes each), in odd-sized pieces as a pipe would
   const frames = [good, bad, second];
   const send = () => {
@@ -93,6 +97,22 @@ describe('rpicam camera (fake rpicam-vid on PATH)', () => {
       expect((err as Error).message).toMatch(/rpicam-vid not found/);
     } finally {
       process.env.PATH = path;
+    }
+  });
+
+  it('kills and restarts a camera that stalls (alive but silent)', async () => {
+    process.env.FAKE_RPICAM_MODE = 'stall';
+    try {
+      const camera = createCamera({ ...defaultConfig().camera, source: 'rpicam', stallSeconds: 0.3, restartBackoffMs: 50 });
+      const unavailable: CameraUnavailable[] = [];
+      camera.onUnavailable((e) => unavailable.push(e));
+      await camera.start();
+      expect(await camera.next()).not.toBeNull();
+      while (unavailable.length === 0) await new Promise((r) => setTimeout(r, 50));
+      await camera.stop();
+      expect(unavailable[0]!.reason).toMatch(/SIGKILL/);
+    } finally {
+      delete process.env.FAKE_RPICAM_MODE;
     }
   });
 });
