@@ -230,6 +230,11 @@ describe('review API', () => {
     expect(readFileSync(f.configFile, 'utf8')).toContain('cooldownSeconds: 120');
     expect(f.config.recall.cooldownSeconds).toBe(120);
     expect((await send('PATCH', '/api/settings', {})).statusCode).toBe(400);
+    // null puts the voice back to the engine's default: the key leaves the file.
+    const unset = await send('PATCH', '/api/settings', { voice: null });
+    expect(unset.json().settings.voice).toBeNull();
+    expect(loadConfig({ file: f.configFile, env: {} }).speech.voice).toBeUndefined();
+    expect(readFileSync(f.configFile, 'utf8')).not.toContain('slt');
   });
 
   it('serves the OpenAPI document to a paired phone', async () => {
