@@ -24,6 +24,8 @@ interface Sighting {
 }
 
 const OWNER = 'recall';
+/** `memory-changed` actions of the faces stage's enrollment (device/faces/faces-stage.ts). */
+const ENROLL_ACTIONS = new Set(['enroll', 'add-samples']);
 /** While held by a playing whisper (no event says when it ends), look again this often. */
 const RECHECK_MS = 250;
 
@@ -61,6 +63,11 @@ export class RecallPolicy implements Part {
     bus.on(OWNER, 'answer-end', release);
     bus.on(OWNER, 'stt-error', release);
     for (const ev of ['audio-played', 'audio-stopped', 'speech-error'] as const) bus.on(OWNER, ev, () => this.flush());
+    // "This is Tom" (enrollment in view): the wearer just said the name; whispering it back is noise.
+    bus.on(OWNER, 'memory-changed', (e) => {
+      if (e.table !== 'people' || !ENROLL_ACTIONS.has(e.action)) return;
+      for (const id of e.ids) if (typeof id === 'number') this.lastWhispered.set(id, this.deps.clock.now());
+    });
   }
 
   async stop(): Promise<void> {

@@ -165,4 +165,17 @@ describe('recall policy', () => {
     bus.emit('answer-end', { at: Date.now(), text: 'x', memoryIds: [], via: 'rules' });
     expect(whisper.said).toHaveLength(0);
   });
+
+  it('does not whisper a person the wearer just enrolled ("this is Ana") until the cooldown has passed', async () => {
+    await setup({ cooldownSeconds: 600 });
+    bus.emit('memory-changed', { at: Date.now(), table: 'people', action: 'enroll', ids: [1] });
+    bus.emit('memory-changed', { at: Date.now(), table: 'people', action: 'rename', ids: [2] });
+    seen('t1', 1);
+    seen('t2', 2);
+    expect(whisper.said.map((w) => w.memoryIds?.[0])).toEqual(['person:2']);
+    gone('t1');
+    vi.advanceTimersByTime(601_000);
+    seen('t3', 1);
+    expect(whisper.said.map((w) => w.memoryIds?.[0])).toEqual(['person:2', 'person:1']);
+  });
 });
