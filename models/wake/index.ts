@@ -1,0 +1,1 @@
+export { MODEL_ID as WAKE_MODEL_ID, OpenWakeWord, type WakeScore } from './open-wake-word.js';
