@@ -36,6 +36,7 @@ export class ProcessCamera implements Camera {
   private readonly now: () => number;
   private child: ChildProcess | undefined;
   private stopped = false;
+  private running = false;
   private attempt = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
@@ -54,11 +55,19 @@ export class ProcessCamera implements Camera {
     });
   }
 
+  /** Idempotent: starting a started camera does nothing (the runtime may start it before the stage does). */
   async start(signal?: AbortSignal): Promise<void> {
+    if (this.running) return;
+    this.running = true;
     this.stopped = false;
     this.slot.reopen();
     signal?.addEventListener('abort', () => void this.stop(), { once: true });
-    await this.spawnOnce(true);
+    try {
+      await this.spawnOnce(true);
+    } catch (err) {
+      this.running = false;
+      throw err;
+    }
   }
 
   next(signal?: AbortSignal): Promise<Frame | null> {
@@ -74,6 +83,7 @@ export class ProcessCamera implements Camera {
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     this.stopped = true;
     clearTimeout(this.restartTimer);
     clearTimeout(this.stallTimer);

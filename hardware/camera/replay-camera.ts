@@ -22,6 +22,7 @@ export class ReplayCamera implements Camera {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private running = false;
   private blank: Buffer | undefined;
 
   constructor(private readonly opts: ReplayCameraOptions) {
@@ -29,7 +30,10 @@ export class ReplayCamera implements Camera {
     this.slot = new FrameSlot(opts.maxWidth, opts.maxHeight);
   }
 
+  /** Idempotent: starting a started camera does nothing (the runtime may start it before the stage does). */
   async start(signal?: AbortSignal): Promise<void> {
+    if (this.running) return;
+    this.running = true;
     this.stopped = false;
     this.slot.reopen();
     signal?.addEventListener('abort', () => void this.stop(), { once: true });
@@ -49,6 +53,7 @@ export class ReplayCamera implements Camera {
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     this.stopped = true;
     clearTimeout(this.timer);
     this.slot.close();

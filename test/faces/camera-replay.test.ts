@@ -37,6 +37,7 @@ describe('replay camera', () => {
   it('plays a folder in natural name order and ends without loop', async () => {
     const camera = createCamera(cfg({ path: dir, fps: 50 }));
     await camera.start();
+    await camera.start(); // a second start (runtime, then stage) must not play the folder twice
     const frames = await drain(camera);
     expect(frames.map((f) => Math.round(meanRed(f.data) / 10) * 10)).toEqual([200, 100, 20]);
     expect(frames.every((f) => f.width === 64 && f.height === 48 && f.data.length === 64 * 48 * 3)).toBe(true);
