@@ -30,7 +30,12 @@ const memory = z
   .strictObject({
     path: z.string().default(join(dataDir(), 'memory.db')).describe('The SQLite memory file.'),
     utteranceRetentionDays: z.number().int().min(0).default(30).describe('Days a transcript of what the wearer said is kept.'),
-    busyTimeoutMs: z.number().int().min(0).default(5000),
+    busyTimeoutMs: z.number().int().min(0).default(5000).describe('How long a write waits for another process holding the lock.'),
+    vectorRamMB: z
+      .number()
+      .min(0)
+      .default(64)
+      .describe('RAM per embedding model for the fast exact face search (100k 128-d samples take 51 MB); beyond it sqlite-vec answers.'),
     encryption: z
       .strictObject({
         keyFile: z.string().optional().describe('A 0600 file holding the key; MNEMO_MEMORY_KEY also works. Unset: plain file.'),

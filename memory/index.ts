@@ -53,6 +53,7 @@ export function openMemoryFromConfig(
     key: memoryKey(config, extra.env),
     utteranceRetentionDays: config.utteranceRetentionDays,
     busyTimeoutMs: config.busyTimeoutMs,
+    vectorRamMB: config.vectorRamMB,
     clock: extra.clock,
     log: extra.log,
   });

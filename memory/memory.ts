@@ -21,6 +21,8 @@ export interface OpenMemoryOptions extends ConnectOptions {
   /** Days transcripts are kept (default 30); older ones are pruned at open and by `utterances.prune()`. */
   utteranceRetentionDays?: number;
   clock?: { now(): number };
+  /** RAM a model's vectors may take for the fast exact search (default 64 MB); beyond it sqlite-vec answers. */
+  vectorRamMB?: number;
 }
 
 const TABLE_OF: Record<string, string> = {
@@ -53,7 +55,12 @@ export class SqliteMemory implements Memory {
     this.path = opts.path;
     this.db = opened.db;
     this.encrypted = opts.key !== undefined;
-    const s = new Store(opened.db, opts.clock ?? Date, new VectorIndex(opened.db, opened.vectorMode), opened.errors);
+    const s = new Store(
+      opened.db,
+      opts.clock ?? Date,
+      new VectorIndex(opened.db, opened.vectorMode, (opts.vectorRamMB ?? 64) * 2 ** 20),
+      opened.errors,
+    );
     this.store = s;
     try {
       s.write(() => s.index.reconcile());
@@ -111,6 +118,7 @@ export class SqliteMemory implements Memory {
         utterances: count('utterances'),
         fileBytes: size(this.path) + size(`${this.path}-wal`),
         vectorSearch: this.store.index.mode,
+        vectorRamBytes: Object.values(this.store.index.ramUsage()).reduce((a, b) => a + b, 0),
         encrypted: this.encrypted,
       };
     });

@@ -33,8 +33,13 @@ export class Store {
     try {
       // Nested calls (a repo calling another inside enroll) join the outer transaction.
       if (this.db.inTransaction) return fn();
+    } catch (err) {
+      throw mapSqliteError(err, this.errors);
+    }
+    try {
       return this.db.transaction(fn).immediate();
     } catch (err) {
+      this.index.invalidate();
       throw mapSqliteError(err, this.errors);
     }
   }

@@ -113,6 +113,8 @@ export interface MemoryStats {
   utterances: number;
   fileBytes: number;
   vectorSearch: 'sqlite-vec' | 'brute-force';
+  /** RAM held by the in-memory exact vector search (warm models only). */
+  vectorRamBytes?: number;
   encrypted: boolean;
 }
 

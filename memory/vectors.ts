@@ -1,11 +1,16 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { MnemoError } from '../config/errors.js';
+import { type Hit, type RamEngine, RamMatrix } from './ram-index.js';
 
 /*
- * Nearest-neighbour search over embeddings, one index per (kind, model id): sqlite-vec
- * `vec0` tables when the extension loads, else brute force over a Float32Array
- * cache built from the source rows (face_samples / text_vectors stay the truth,
- * the vec0 tables are an index that can always be rebuilt from them).
+ * Nearest-neighbour search over embeddings, one index per (kind, model id). Two exact
+ * engines give the same answers:
+ * - sqlite-vec `vec0` tables, on disk, when the extension loads;
+ * - an in-RAM matrix of unit vectors (ram-index.ts: usearch SIMD scan, or a JS loop),
+ *   built from the source rows on first use and kept in step with later writes.
+ * `auto` uses the RAM matrix while it fits `ramBudgetBytes` (it is ~2-10x faster: see
+ * the memory benchmark), else sqlite-vec; without sqlite-vec, always the RAM matrix.
+ * face_samples / text_vectors stay the truth: the vec0 tables can always be rebuilt.
  */
 
 export type VectorKind = 'face' | 'text';
@@ -18,11 +23,10 @@ interface IndexRow {
   dim: number;
 }
 
-interface Cache {
-  ids: Float64Array;
-  mat: Float32Array;
-  dim: number;
-}
+export type SearchEngine = 'auto' | 'sqlite-vec' | 'ram' | RamEngine;
+
+/** Default RAM budget per model: 100k 128-d samples (51 MB) fit, 100k 512-d (205 MB) do not. */
+export const DEFAULT_RAM_BUDGET_BYTES = 64 * 2 ** 20;
 
 const SOURCE: Record<VectorKind, { table: string; column: string }> = {
   face: { table: 'face_samples', column: 'embedding' },
@@ -50,12 +54,13 @@ export function checkVector(v: Float32Array, what: string): void {
 }
 
 export class VectorIndex {
-  private readonly caches = new Map<string, Cache>();
+  private readonly caches = new Map<string, RamMatrix>();
   private dataVersion = -1;
 
   constructor(
     private readonly db: Database,
     readonly mode: VectorMode,
+    readonly ramBudgetBytes = DEFAULT_RAM_BUDGET_BYTES,
   ) {}
 
   private row(kind: VectorKind, modelId: string): IndexRow | undefined {
@@ -87,14 +92,17 @@ export class VectorIndex {
 
   insert(kind: VectorKind, modelId: string, rowid: number, v: Float32Array): void {
     const r = this.ensure(kind, modelId, v.length);
-    this.caches.delete(`${kind}:${modelId}`);
+    // A warm matrix takes the new row; a rolled-back transaction leaves a stray row id
+    // that `hits()` drops because its source row does not exist.
+    this.caches.get(`${kind}:${modelId}`)?.add(rowid, v);
     if (this.mode === 'sqlite-vec') this.db.prepare(`insert into ${r.tbl} (rowid, embedding) values (?, ?)`).run(BigInt(rowid), toBlob(v));
   }
 
   /** Overwrites the vectors with zeros before deleting them, so their bytes do not linger in vec0 chunks. */
   remove(kind: VectorKind, modelId: string, rowids: number[]): void {
     const r = this.row(kind, modelId);
-    this.caches.delete(`${kind}:${modelId}`);
+    const ram = this.caches.get(`${kind}:${modelId}`);
+    for (const id of rowids) ram?.remove(id);
     if (!r || this.mode !== 'sqlite-vec' || rowids.length === 0) return;
     const zeros = toBlob(new Float32Array(r.dim));
     const upd = this.db.prepare(`update ${r.tbl} set embedding = ? where rowid = ?`);
@@ -106,52 +114,63 @@ export class VectorIndex {
   }
 
   /** The best `k` rows by cosine similarity, best first. */
-  nearest(kind: VectorKind, modelId: string, query: Float32Array, k: number): Array<{ rowid: number; similarity: number }> {
+  nearest(kind: VectorKind, modelId: string, query: Float32Array, k: number, engine: SearchEngine = 'auto'): Hit[] {
     const r = this.row(kind, modelId);
     if (!r || k <= 0) return [];
     if (r.dim !== query.length)
       throw new MnemoError('invalid-argument', `${kind} model ${modelId} has ${r.dim}-d vectors, got ${query.length}-d`);
-    if (this.mode === 'sqlite-vec') {
+    const useVec = this.mode === 'sqlite-vec' && (engine === 'sqlite-vec' || (engine === 'auto' && !this.fitsInRam(r)));
+    if (useVec) {
       const rows = this.db
         .prepare(`select rowid, distance from ${r.tbl} where embedding match ? and k = ? order by distance`)
         .all(toBlob(query), k) as Array<{ rowid: number; distance: number }>;
       return rows.map((x) => ({ rowid: x.rowid, similarity: 1 - x.distance }));
     }
-    return bruteForce(this.cache(r), query, k);
+    const ram = this.matrix(r);
+    return ram.search(query, k, engine === 'js' ? 'js' : engine === 'usearch' ? 'usearch' : undefined);
   }
 
-  /** Brute force over the cached matrix, whatever the mode (the benchmark's peer; also the fallback). */
-  nearestBruteForce(kind: VectorKind, modelId: string, query: Float32Array, k: number): Array<{ rowid: number; similarity: number }> {
-    const r = this.row(kind, modelId);
-    return r ? bruteForce(this.cache(r), query, k) : [];
+  /** Would this model's matrix stay within the RAM budget? */
+  private fitsInRam(r: IndexRow): boolean {
+    const warm = this.caches.get(`${r.kind}:${r.model_id}`);
+    const n = warm
+      ? warm.n
+      : (this.db.prepare(`select count(*) from ${SOURCE[r.kind].table} where model_id = ?`).pluck().get(r.model_id) as number);
+    return n * r.dim * 4 <= this.ramBudgetBytes;
   }
 
-  private cache(r: IndexRow): Cache {
+  /** The model's RAM matrix, built from its rows on first use; dropped when another connection writes. */
+  private matrix(r: IndexRow): RamMatrix {
     const version = this.db.pragma('data_version', { simple: true }) as number;
     if (version !== this.dataVersion) {
       this.caches.clear();
       this.dataVersion = version;
     }
     const key = `${r.kind}:${r.model_id}`;
-    let c = this.caches.get(key);
-    if (!c) {
+    let m = this.caches.get(key);
+    if (!m) {
       const src = SOURCE[r.kind];
-      const rows = this.db
-        .prepare(`select id, ${src.column} as v from ${src.table} where model_id = ? order by id`)
+      const count = this.db.prepare(`select count(*) from ${src.table} where model_id = ?`).pluck().get(r.model_id) as number;
+      m = new RamMatrix(r.dim, Math.max(64, count));
+      for (const [id, blob] of this.db
+        .prepare(`select id, ${src.column} from ${src.table} where model_id = ? order by id`)
         .raw()
-        .all(r.model_id) as Array<[number, Buffer]>;
-      const mat = new Float32Array(rows.length * r.dim);
-      const ids = new Float64Array(rows.length);
-      rows.forEach(([id, blob], i) => {
-        const v = fromBlob(blob);
-        const inv = 1 / Math.hypot(...v);
-        for (let j = 0; j < r.dim; j++) mat[i * r.dim + j] = (v[j] as number) * inv;
-        ids[i] = id;
-      });
-      c = { ids, mat, dim: r.dim };
-      this.caches.set(key, c);
+        .iterate(r.model_id) as IterableIterator<[number, Buffer]>) {
+        m.add(id, blob);
+      }
+      this.caches.set(key, m);
     }
-    return c;
+    return m;
+  }
+
+  /** After a rolled-back transaction: RAM matrices may hold rows that were never committed. */
+  invalidate(): void {
+    this.caches.clear();
+  }
+
+  /** Bytes held by warm RAM matrices, per `kind:model`. */
+  ramUsage(): Record<string, number> {
+    return Object.fromEntries([...this.caches].map(([k, m]) => [k, m.bytes]));
   }
 
   /**
@@ -189,35 +208,4 @@ export class VectorIndex {
     }
     this.db.prepare("delete from meta where key = 'vec-stale'").run();
   }
-}
-
-function bruteForce(c: Cache, query: Float32Array, k: number): Array<{ rowid: number; similarity: number }> {
-  const { dim, mat, ids } = c;
-  const n = ids.length;
-  let qn = 0;
-  for (let j = 0; j < dim; j++) qn += (query[j] as number) ** 2;
-  const inv = 1 / Math.sqrt(qn);
-  const q = new Float32Array(dim);
-  for (let j = 0; j < dim; j++) q[j] = (query[j] as number) * inv;
-  const kk = Math.min(k, n);
-  const bestS = new Float64Array(kk).fill(Number.NEGATIVE_INFINITY);
-  const bestI = new Int32Array(kk).fill(-1);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const o = i * dim;
-    for (let j = 0; j < dim; j++) s += (mat[o + j] as number) * (q[j] as number);
-    if (s <= (bestS[kk - 1] as number)) continue;
-    let p = kk - 1;
-    while (p > 0 && (bestS[p - 1] as number) < s) {
-      bestS[p] = bestS[p - 1] as number;
-      bestI[p] = bestI[p - 1] as number;
-      p--;
-    }
-    bestS[p] = s;
-    bestI[p] = i;
-  }
-  const out: Array<{ rowid: number; similarity: number }> = [];
-  for (let p = 0; p < kk; p++)
-    if ((bestI[p] as number) >= 0) out.push({ rowid: ids[bestI[p] as number] as number, similarity: bestS[p] as number });
-  return out;
 }

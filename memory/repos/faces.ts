@@ -1,7 +1,7 @@
 import { MnemoError } from '../../config/errors.js';
 import { lastId, type Store } from '../store.js';
 import type { Actor, FaceSample, FaceSampleInput, FacesRepo, NearestHit } from '../types.js';
-import { checkVector, fromBlob, toBlob } from '../vectors.js';
+import { checkVector, fromBlob, type SearchEngine, toBlob } from '../vectors.js';
 
 interface SampleRow {
   id: number;
@@ -67,9 +67,9 @@ export class FacesStore implements FacesRepo {
     return this.s.read(() => this.hits(this.s.index.nearest('face', modelId, embedding, k)));
   }
 
-  /** Brute force regardless of the index mode (the benchmark's and the tests' peer). */
-  nearestBruteForce(embedding: Float32Array, modelId: string, k: number): NearestHit[] {
-    return this.s.read(() => this.hits(this.s.index.nearestBruteForce('face', modelId, embedding, k)));
+  /** With a chosen engine (the benchmark and the tests compare them). */
+  nearestWith(engine: SearchEngine, embedding: Float32Array, modelId: string, k: number): NearestHit[] {
+    return this.s.read(() => this.hits(this.s.index.nearest('face', modelId, embedding, k, engine)));
   }
 
   private hits(rows: Array<{ rowid: number; similarity: number }>): NearestHit[] {

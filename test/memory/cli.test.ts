@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../../device/program.js';
+import { registerMemory } from '../../device/commands/memory.js';
 import { open, randomVector, tempDir } from './helpers.js';
 
 const tmp = tempDir();
@@ -24,7 +25,10 @@ async function mnemo(...args: string[]): Promise<{ out: string; err: string }> {
     return true;
   });
   try {
-    await buildProgram().parseAsync(['node', 'mnemo', ...args]);
+    // Only the memory commands: the rest of the CLI is other parts' business.
+    const program = new Command('mnemo').option('-c, --config <file>').option('--debug').exitOverride();
+    registerMemory(program);
+    await program.parseAsync(['node', 'mnemo', ...args]);
   } finally {
     vi.restoreAllMocks();
   }

@@ -130,14 +130,57 @@ describe('memory store', () => {
         .map((s) => ({ id: s.id, sim: cosine(query, s.v) }))
         .sort((x, y) => y.sim - x.sim)
         .slice(0, 5);
-      const got = m.faces.nearest(query, 'dlib-128', 5);
-      expect(got.map((h) => h.sampleId)).toEqual(expected.map((e) => e.id));
-      for (const [i, h] of got.entries()) expect(h.similarity).toBeCloseTo(expected[i]?.sim as number, 5);
-      expect(m.faces.nearestBruteForce(query, 'dlib-128', 5).map((h) => h.sampleId)).toEqual(expected.map((e) => e.id));
+      for (const engine of ['auto', 'sqlite-vec', 'usearch', 'js'] as const) {
+        const got = m.faces.nearestWith(engine, query, 'dlib-128', 5);
+        expect(
+          got.map((h) => h.sampleId),
+          engine,
+        ).toEqual(expected.map((e) => e.id));
+        for (const [i, h] of got.entries()) expect(h.similarity).toBeCloseTo(expected[i]?.sim as number, 5);
+      }
     }
     expect(m.faces.nearest(randomVector(512, 3), 'fr-512', 1)[0]?.similarity).toBeCloseTo(1, 5);
     expect(m.faces.nearest(randomVector(128, 1), 'other-model', 3)).toEqual([]);
     expect(() => m.faces.nearest(randomVector(64, 1), 'dlib-128', 3)).toThrow(/128-d/);
+    m.close();
+  });
+
+  it('keeps the in-RAM matrix in step with adds, removes, rollbacks and other connections', () => {
+    const path = tmp.file();
+    const m = open(path);
+    const p = m.people.create('Ram');
+    const [a, b] = m.faces.add(
+      p.id,
+      [1, 2].map((i) => ({ modelId: 'dlib-128', embedding: randomVector(128, i), quality: 1 })),
+    );
+    const top = (seed: number) => m.faces.nearestWith('usearch', randomVector(128, seed), 'dlib-128', 1)[0]?.sampleId;
+    expect(top(2)).toBe(b); // warms the matrix
+    const [c] = m.faces.add(p.id, [{ modelId: 'dlib-128', embedding: randomVector(128, 3), quality: 1 }]);
+    expect(top(3)).toBe(c);
+    m.faces.remove([c as number]);
+    expect(top(3)).not.toBe(c);
+    expect(m.faces.nearestWith('usearch', randomVector(128, 3), 'dlib-128', 5)).toHaveLength(2);
+    // A rolled-back enrollment must not leave its vector behind (its row id would be reused).
+    expect(() =>
+      m.people.enroll({
+        name: 'Never',
+        samples: [
+          { modelId: 'dlib-128', embedding: randomVector(128, 50), quality: 1 },
+          { modelId: 'dlib-128', embedding: randomVector(64, 1), quality: 1 },
+        ],
+      }),
+    ).toThrow();
+    // The never-committed vector is not there: nothing matches it exactly.
+    expect(m.faces.nearestWith('usearch', randomVector(128, 50), 'dlib-128', 1)[0]?.similarity).toBeLessThan(0.9);
+    const [d] = m.faces.add(p.id, [{ modelId: 'dlib-128', embedding: randomVector(128, 60), quality: 1 }]);
+    expect(m.faces.nearestWith('usearch', randomVector(128, 60), 'dlib-128', 1)[0]).toMatchObject({ sampleId: d });
+    expect(m.faces.nearestWith('usearch', randomVector(128, 60), 'dlib-128', 1)[0]?.similarity).toBeCloseTo(1, 5);
+    // Another connection's write is seen.
+    const other = open(path);
+    const [e] = other.faces.add(p.id, [{ modelId: 'dlib-128', embedding: randomVector(128, 70), quality: 1 }]);
+    other.close();
+    expect(top(70)).toBe(e);
+    expect(top(1)).toBe(a);
     m.close();
   });
 
