@@ -5,7 +5,7 @@ import { type Detection, UltraFaceDetector } from './detector.js';
 import { DlibResNetEmbedder } from './dlib-resnet.js';
 import type { EmbedderId, FaceEmbedder } from './embedder.js';
 import { FrFeatureEmbedder } from './fr-feature.js';
-import { estimateYaw, LandmarkModel } from './landmarks.js';
+import { estimateYaw, LandmarkModel, type LandmarkResult } from './landmarks.js';
 import type { AnalyzedFace, FaceAnalysis, FaceAnalyzer, FaceQuality, RgbImage } from './types.js';
 
 /*
@@ -68,21 +68,31 @@ class OnnxFaceAnalyzer implements MnemoFaceAnalyzer {
     let dets = await detector.detect(image, { minScore: this.cfg.detectScore });
     if (dets.length === 0 && opts.still) dets = await detector.detect(image, { minScore: this.cfg.detectScore, pad: 0.4 });
     steps.detect = performance.now() - t;
-    const faces: AnalyzedFace[] = [];
-    for (const det of dets) {
-      t = performance.now();
-      const lm = await landmarks.run(image, det.box);
-      steps.landmarks += performance.now() - t;
-      const quality = this.gate(det, lm.blur, estimateYaw(lm.points));
-      let embedding: Float32Array | null = null;
-      if (quality.ok) {
-        t = performance.now();
-        embedding = await embedder.embed(image, lm.points);
-        steps.embed += performance.now() - t;
-      }
+    // onnxruntime runs each session.run off the JS thread, so the faces of a frame
+    // go through landmarks, then embedding, concurrently (both cores on a Pi or here).
+    t = performance.now();
+    const marks = await Promise.all(dets.map((det) => landmarks.run(image, det.box)));
+    steps.landmarks = performance.now() - t;
+    const qualities = dets.map((det, i) => {
+      const lm = marks[i] as LandmarkResult;
+      return this.gate(det, lm.blur, estimateYaw(lm.points));
+    });
+    t = performance.now();
+    const embeddings = await Promise.all(
+      dets.map((_, i) => ((qualities[i] as FaceQuality).ok ? embedder.embed(image, (marks[i] as LandmarkResult).points) : null)),
+    );
+    steps.embed = performance.now() - t;
+    const faces: AnalyzedFace[] = dets.map((det, i) => {
       const box = det.box;
-      faces.push({ box, score: det.score, landmarks: lm.points, quality, embedding, thumbnail: () => cropJpeg(image, box) });
-    }
+      return {
+        box,
+        score: det.score,
+        landmarks: (marks[i] as LandmarkResult).points,
+        quality: qualities[i] as FaceQuality,
+        embedding: embeddings[i] ?? null,
+        thumbnail: () => cropJpeg(image, box),
+      };
+    });
     return { faces, steps };
   }
 
