@@ -83,11 +83,11 @@ export class SqliteMemory implements Memory {
 
   /** Copies made before a migration hold what was just forgotten: they go too. */
   private afterForget(): void {
-    for (const b of backupsOf(this.path)) {
+    for (const b of backupsOf(this.path).filter((f) => /\.v\d+\.bak$/.test(f))) {
       rmSync(b, { force: true });
       log.warn({ backup: b }, 'removed a pre-migration backup: it held a person who was just forgotten');
     }
-    this.store.errors.backup = undefined;
+    this.store.errors.backup = backupsOf(this.path)[0];
   }
 
   exists(id: string): boolean {

@@ -102,6 +102,11 @@ export function registerMemory(program: Command): void {
         (m) => {
           const r = m.import(data as Parameters<Memory['import']>[0]);
           output(opts.json, r, () => `imported ${r.people} people and ${r.notes} notes`);
+          const bare = (data as { people: Array<{ samples: Array<{ embedding?: unknown }> }> }).people
+            .flatMap((p) => p.samples)
+            .filter((x) => !x.embedding);
+          if (bare.length)
+            process.stderr.write(`  note: ${bare.length} face samples had no embedding (export with --with-embeddings) and were skipped\n`);
         },
         false,
       );

@@ -104,6 +104,11 @@ describe('migrations', () => {
     expect(b.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(b.prepare('select count(*) from people').pluck().get()).toBe(2);
     b.close();
+    // The copy holds everyone as they were: forgetting someone removes it too.
+    const again = open(path, { migrations: next });
+    again.people.forget(again.people.findByName('bob')?.id as number);
+    again.close();
+    expect(existsSync(backup)).toBe(false);
   });
 
   it('rolls a failing migration back completely', () => {
