@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../config/schema.js';
+import { EventBus } from '../../device/bus.js';
 import { ensureWebBuilt } from '../../device/review/web-build.js';
+import { createSpeechOut, type SpeechOut } from '../../device/speech/index.js';
+import { AUDIO_RATE, VirtualGlasses } from '../../hardware/glasses-link/index.js';
 import { ManualClock, type ReviewFixture, reviewFixture, seedBbt } from './fixture.js';
 
 /** Launch flags from MODELS.md: no network chatter, a fresh profile. */
@@ -26,12 +30,24 @@ describe('phone review in a real browser', () => {
   let page: Page;
   let profile: string;
   let url: string;
+  let speech: SpeechOut;
+  let glasses: VirtualGlasses;
   const problems: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const webDir = await ensureWebBuilt();
-    f = await reviewFixture({ webDir, https: true, clock: new ManualClock(Date.now()) });
+    // The real speech path: embedded broker on loopback, glasses link, whisper queue with Flite,
+    // and glasses in software that keep the text of every stream they receive.
+    const bus = new EventBus();
+    const link = configSchema.parse({ mqtt: { port: 0 }, glasses: { deviceId: 'review-test' } });
+    speech = createSpeechOut(link, { bus });
+    for (const p of speech.parts) await p.start(new AbortController().signal);
+    glasses = new VirtualGlasses({ access: { url: speech.broker?.url() as string }, deviceId: 'review-test', realtime: false });
+    const online = bus.once('browser-test', 'glasses-online');
+    await glasses.start();
+    await online;
+    f = await reviewFixture({ webDir, https: true, clock: new ManualClock(Date.now()), bus, whisper: speech.queue });
     ids = await seedBbt(f.memory, f.clock.now());
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     url = `https://127.0.0.1:${(f.app.server.address() as { port: number }).port}/`;
@@ -60,19 +76,24 @@ describe('phone review in a real browser', () => {
   afterAll(async () => {
     await context?.close();
     await f?.close();
+    await glasses?.stop();
+    for (const p of [...(speech?.parts ?? [])].reverse()) await p.stop();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const personCard = (name: string) => page.locator('.person-card', { hasText: name });
 
-  it('pairs with the code spoken into the glasses', async () => {
+  it('pairs with the code the glasses heard', async () => {
     await page.goto(url);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Pair this phone');
     expect(await page.locator('[data-role=fingerprint]').textContent()).toBe(f.pairing.fingerprint());
     await page.screenshot({ path: join(ARTIFACTS, 'review-pair.png') });
-    const spoken = f.bus.once('browser-test', 'pairing-code');
+    const heard = glasses.nextStream((s) => s.text.includes('pairing code'));
     await page.click('[data-action=request-code]');
-    const { code } = await spoken;
+    const stream = await heard;
+    expect(stream.samples).toBeGreaterThan(AUDIO_RATE * 2); // seconds of real speech, not just a text label
+    const code = stream.text.replace(/\D/g, '');
+    expect(code).toMatch(/^\d{6}$/);
     await page.fill('#code', code);
     await page.fill('#phone-name', 'Test phone');
     await page.click('[data-action=pair]');

@@ -40,7 +40,14 @@ export interface ReviewFixture {
 }
 
 export async function reviewFixture(
-  opts: { config?: Record<string, unknown>; webDir?: string; https?: boolean; whisper?: WhisperSink; clock?: ManualClock } = {},
+  opts: {
+    config?: Record<string, unknown>;
+    webDir?: string;
+    https?: boolean;
+    whisper?: WhisperSink;
+    clock?: ManualClock;
+    bus?: EventBus;
+  } = {},
 ): Promise<ReviewFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'mnemo-review-'));
   const clock = opts.clock ?? new ManualClock();
@@ -50,7 +57,7 @@ export async function reviewFixture(
     ...opts.config,
   });
   const memory = openMemory({ path: config.memory.path, clock });
-  const bus = new EventBus();
+  const bus = opts.bus ?? new EventBus();
   const https = opts.https ? await ensureCertificate(config.review.certDir) : undefined;
   const pairing = new PairingService({
     memory,
