@@ -47,6 +47,7 @@ export class PushMicrophone implements Microphone {
     const self = this;
     return {
       async *[Symbol.asyncIterator]() {
+        signal?.addEventListener('abort', () => self.wake?.(), { once: true });
         while (!self.ended && !signal?.aborted) {
           const next = self.queue.shift();
           if (next) {
@@ -55,7 +56,6 @@ export class PushMicrophone implements Microphone {
           }
           await new Promise<void>((r) => {
             self.wake = r;
-            signal?.addEventListener('abort', () => r(), { once: true });
           });
         }
       },
