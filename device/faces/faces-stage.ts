@@ -145,7 +145,11 @@ export class FacesStage implements Part, FacesInView {
     return enrollInView({ name, context, candidates, view: this.view, memory, modelId: analyzer.modelId, faces: config.faces, clock }).then(
       (outcome) => {
         if (outcome.ok) {
-          if (outcome.trackId && outcome.encounterId !== null) this.encounters.set(outcome.trackId, outcome.encounterId);
+          if (outcome.trackId && outcome.encounterId !== null) {
+            // A face enrolled just after it left the view (grace period): its encounter is already over.
+            if (this.live.has(outcome.trackId)) this.encounters.set(outcome.trackId, outcome.encounterId);
+            else memory.encounters.end(outcome.encounterId, clock.now());
+          }
           bus.emit('memory-changed', {
             at: clock.monotonic(),
             table: 'people',

@@ -15,6 +15,7 @@ class EnrollMemory {
   encounters: Array<{ personId: number; place?: string }> = [];
   notes: string[] = [];
   removed: number[] = [];
+  ended: number[] = [];
   memory(): Memory {
     const addSamples = (personId: number, rows: FaceSampleInput[]) =>
       rows.map((r) => {
@@ -71,7 +72,10 @@ class EnrollMemory {
             source: 'face' as const,
           };
         },
-        end: (id: number) => ({ id }) as never,
+        end: (id: number) => {
+          this.ended.push(id);
+          return { id } as never;
+        },
       }),
       notes: strict<Memory['notes']>('notes', {
         add: (input: { text: string }) => {
@@ -151,6 +155,26 @@ describe('enrollFaceInView', () => {
     await play([], [], []);
     vi.advanceTimersByTime(60_000);
     expect(mem.samples.every((s) => s.embedding.some((v) => v !== 0))).toBe(true);
+  });
+
+  it('enrolls a face that just left the view (within the grace period) and closes its encounter at once', async () => {
+    await build();
+    await play(...Array.from({ length: 3 }, (_, i) => [face(CENTER, strangerLook(i))]), [], [], []);
+    expect(stage.heldTracks()).toMatchObject({ live: 0, ended: 1 });
+    const out = await stage.enrollFaceInView('Tom', {});
+    expect(out).toMatchObject({ ok: true, created: true, encounterId: 1 });
+    expect(mem.ended).toEqual([1]);
+    vi.advanceTimersByTime(60_000); // grace over: nothing left to enroll from
+    expect(await stage.enrollFaceInView('Tim', {})).toMatchObject({ ok: false, reason: 'no-face' });
+  });
+
+  it('ends the enrollment encounter when the enrolled face leaves the view', async () => {
+    await build();
+    await play(...Array.from({ length: 3 }, (_, i) => [face(CENTER, strangerLook(i))]));
+    expect(await stage.enrollFaceInView('Tom', {})).toMatchObject({ ok: true, encounterId: 1 });
+    expect(mem.ended).toEqual([]);
+    await play([], [], []);
+    expect(mem.ended).toEqual([1]);
   });
 
   it('re-enrolling adds samples to the same person, bounded, keeping the most diverse', async () => {
