@@ -75,7 +75,7 @@ export class RecallPolicy implements Part {
     clearTimeout(this.timer);
     this.pending.clear();
     const now = this.deps.clock.now();
-    for (const s of this.sightings.values()) this.closeEncounter(s, now);
+    for (const s of this.sightings.values()) this.closeEncounter(s, s.tracks.size ? now : s.lastSeen);
     this.sightings.clear();
     this.trackPerson.clear();
   }

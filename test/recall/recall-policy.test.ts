@@ -70,6 +70,10 @@ describe('recall policy', () => {
     vi.advanceTimersByTime(30_000);
     gone('t1');
     expect(opened!.endedAt).toBe(T0 + 30_000);
+    // stopping later does not stretch an encounter that already ended
+    vi.advanceTimersByTime(60_000);
+    await policy.stop();
+    expect(opened!.endedAt).toBe(T0 + 30_000);
   });
 
   it('never whispers the same person twice within the cooldown', async () => {
