@@ -134,25 +134,31 @@ const faces = z
       .number()
       .min(-1)
       .max(1)
-      .optional()
+      .default(FACE_THRESHOLDS['fr-feature-512'].threshold)
       .describe(
-        'Cosine similarity to name someone. Unset: the calibrated value for the embedder (fr-feature-512 0.33, faceapi-recognition-128 0.9125).',
+        'Cosine similarity to name someone, calibrated per embedder (FACE_THRESHOLDS: fr-feature-512 0.33, faceapi-recognition-128 0.9125).',
       ),
     margin: z
       .number()
       .min(0)
       .max(2)
-      .optional()
-      .describe('Required lead over the runner-up person. Unset: calibrated for the embedder (0.05 / 0.005).'),
-    framesToDecide: z.number().int().min(1).default(2),
-    maxSamplesPerPerson: z.number().int().min(1).default(12),
-    strangerGraceSeconds: z.number().min(0).default(10),
+      .default(FACE_THRESHOLDS['fr-feature-512'].margin)
+      .describe('Required lead over the runner-up person (fr-feature-512 0.05, faceapi-recognition-128 0.005).'),
+    framesToDecide: z.number().int().min(1).default(2).describe('Frames in a row that must name the same person before a track is named.'),
+    maxSamplesPerPerson: z.number().int().min(1).default(12).describe('Stored face samples per person; the most diverse are kept.'),
+    strangerGraceSeconds: z.number().min(0).default(10).describe("How long a stranger's embeddings stay in RAM after their track ends."),
   })
-  .transform((f) => ({
-    ...f,
-    threshold: f.threshold ?? FACE_THRESHOLDS[f.embedder].threshold,
-    margin: f.margin ?? FACE_THRESHOLDS[f.embedder].margin,
-  }))
+  .superRefine((f, ctx) => {
+    // The dlib net's cosines sit in 0.83-0.98: fr-feature's threshold would name nearly everyone.
+    const calibrated = FACE_THRESHOLDS[f.embedder].threshold;
+    if (f.embedder === 'faceapi-recognition-128' && f.threshold < calibrated - 0.05) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['threshold'],
+        message: `${f.threshold} is far below the calibrated ${calibrated} for faceapi-recognition-128 and would name strangers; set faces.threshold: ${calibrated} and faces.margin: ${FACE_THRESHOLDS[f.embedder].margin}`,
+      });
+    }
+  })
   .prefault({});
 
 const recall = z
