@@ -1,3 +1,4 @@
+import { MnemoError } from '../../config/errors.js';
 import { resample } from './resample.js';
 import { runProcess } from './run-process.js';
 import type { SynthesizeOptions, TextToSpeech } from './types.js';
@@ -25,8 +26,17 @@ export class EspeakNgTts implements TextToSpeech {
 
   async load(): Promise<void> {
     if (this.loaded) return;
-    // Synthesising a blank checks both the program and the voice in one 10 ms call.
-    await this.run(' ');
+    // eSpeak falls back to its default voice (exit code 0) when a voice does not exist,
+    // so the name is checked against its own list: a language, a voice name or a file,
+    // optionally with a +variant ("en-us+f3").
+    const list = (await runProcess(this.binary, ['--voices'], '', { engine: 'espeak-ng', fix: FIX })).toString('utf8');
+    const wanted = (this.voice.split('+')[0] as string).toLowerCase();
+    if (!espeakVoiceNames(list).has(wanted)) {
+      throw new MnemoError('tts-failed', `espeak-ng has no voice "${this.voice}"`, {
+        fix: 'pick one from `espeak-ng --voices` (e.g. en-us, cmn) for speech.voice',
+        details: { engine: 'espeak-ng', voice: this.voice },
+      });
+    }
     this.loaded = true;
   }
 
@@ -46,4 +56,20 @@ export class EspeakNgTts implements TextToSpeech {
       fix: FIX,
     });
   }
+}
+
+/** Every name `-v` accepts, from `espeak-ng --voices`: languages, voice names, files, other languages. */
+export function espeakVoiceNames(list: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of list.split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 5) continue;
+    const [, language, , voiceName, file, ...others] = cols as string[];
+    for (const n of [language, voiceName, file, file?.split('/').pop()]) if (n) names.add(n.toLowerCase());
+    for (const o of others) {
+      const m = /^\(([^\s)]+)/.exec(o);
+      if (m) names.add((m[1] as string).toLowerCase());
+    }
+  }
+  return names;
 }
