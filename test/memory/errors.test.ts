@@ -1,4 +1,6 @@
-import { closeSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMnemoError, type MnemoError } from '../../config/errors.js';
@@ -68,6 +70,59 @@ describe('memory errors', () => {
     expect(again.people.list().filter((p) => p.name.startsWith('Person'))).toHaveLength(20);
     // With room again, writing works.
     again.people.create('After the disk was freed');
+    again.close();
+  });
+
+  // A real full disk: a 2 MB tmpfs (needs root, as in CI; skipped where mount is not allowed).
+  const mountPoint = join(tmp.dir, 'tiny');
+  const mounted = (() => {
+    if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
+    try {
+      mkdirSync(mountPoint);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  afterAll(() => {
+    if (mounted) execFileSync('umount', [mountPoint]);
+    if (mounted) rmdirSync(mountPoint);
+  });
+
+  it.skipIf(!mounted)('disk full on a real tiny tmpfs: memory-disk-full, then the file opens intact', () => {
+    const path = join(mountPoint, 'memory.db');
+    const m = open(path);
+    let err: MnemoError | undefined;
+    let enrolled = 0;
+    for (let i = 0; i < 2000 && !err; i++) {
+      try {
+        m.people.enroll({
+          name: `Filler ${i}`,
+          samples: [1, 2, 3].map((j) => ({
+            modelId: 'fr-512',
+            embedding: randomVector(512, i * 3 + j),
+            quality: 1,
+            thumbnail: Buffer.alloc(4000, j),
+          })),
+          encounter: { source: 'face', place: 'the full disk' },
+        });
+        enrolled++;
+      } catch (e) {
+        err = e as MnemoError;
+      }
+    }
+    expect(err?.code).toBe('memory-disk-full');
+    m.close();
+    const again = open(path);
+    expect(again.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const rows = again.db
+      .prepare('select (select count(*) from face_samples f where f.person_id = p.id) as n from people p')
+      .pluck()
+      .all() as number[];
+    expect(rows.length).toBe(enrolled);
+    expect(enrolled).toBeGreaterThan(10);
+    for (const n of rows) expect(n).toBe(3);
     again.close();
   });
 
