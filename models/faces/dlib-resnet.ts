@@ -75,9 +75,13 @@ export class DlibResNetEmbedder implements FaceEmbedder {
   }
 
   async embed(image: RgbImage, landmarks: Point[]): Promise<Float32Array> {
+    return this.embedChip(this.align(image, landmarks));
+  }
+
+  /** The embedding of an already aligned 150x150 chip. */
+  async embedChip(face: RgbImage): Promise<Float32Array> {
     const w = this.w;
     if (!w) throw new Error('faceapi-recognition-128 not loaded');
-    const face = this.align(image, landmarks);
     const out = tf.tidy(() => {
       const x = tf.tensor4d(Float32Array.from(face.data), [1, SIZE, SIZE, 3]).sub(tf.tensor1d(MEAN)).div(255) as tf.Tensor4D;
       return forward(x, w);
