@@ -73,22 +73,23 @@ describe('memory errors', () => {
     again.close();
   });
 
-  // A real full disk: a 2 MB tmpfs (needs root, as in CI; skipped where mount is not allowed).
+  // A real full disk: a 4 MB tmpfs (needs root, as in CI; skipped where mount is not allowed).
   const mountPoint = join(tmp.dir, 'tiny');
   const mounted = (() => {
     if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
     try {
       mkdirSync(mountPoint);
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint], { stdio: 'ignore' });
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint], { stdio: 'ignore' });
       return true;
     } catch {
       return false;
     }
   })();
-  afterAll(() => {
-    if (mounted) execFileSync('umount', [mountPoint]);
-    if (mounted) rmdirSync(mountPoint);
-  });
+  const unmount = () => {
+    if (!mounted) return;
+    execFileSync('umount', ['-l', mountPoint]);
+    rmdirSync(mountPoint);
+  };
 
   it.skipIf(!mounted)('disk full on a real tiny tmpfs: memory-disk-full, then the file opens intact', () => {
     const path = join(mountPoint, 'memory.db');
@@ -100,8 +101,8 @@ describe('memory errors', () => {
         m.people.enroll({
           name: `Filler ${i}`,
           samples: [1, 2, 3].map((j) => ({
-            modelId: 'fr-512',
-            embedding: randomVector(512, i * 3 + j),
+            modelId: 'dlib-128',
+            embedding: randomVector(128, i * 3 + j),
             quality: 1,
             thumbnail: Buffer.alloc(4000, j),
           })),
@@ -115,16 +116,20 @@ describe('memory errors', () => {
     expect(err?.code).toBe('memory-disk-full');
     m.close();
     const again = open(path);
-    expect(again.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const rows = again.db
-      .prepare('select (select count(*) from face_samples f where f.person_id = p.id) as n from people p')
-      .pluck()
-      .all() as number[];
-    expect(rows.length).toBe(enrolled);
-    expect(enrolled).toBeGreaterThan(10);
-    for (const n of rows) expect(n).toBe(3);
-    again.close();
+    try {
+      expect(again.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const rows = again.db
+        .prepare('select (select count(*) from face_samples f where f.person_id = p.id) as n from people p')
+        .pluck()
+        .all() as number[];
+      expect(rows.length).toBe(enrolled);
+      expect(enrolled).toBeGreaterThan(10);
+      for (const n of rows) expect(n).toBe(3);
+    } finally {
+      again.close();
+    }
   });
+  afterAll(unmount);
 
   it('corrupt file: memory-corrupt naming the file and the backup', async () => {
     const path = tmp.file('corrupt.db');
