@@ -52,6 +52,12 @@ export function pairingCodeSpeech(code: string): string {
   return `Your phone pairing code is ${d.slice(0, 3).join(' ')}, ${d.slice(3).join(' ')}. It is valid for two minutes.`;
 }
 
+/** The first 8 bytes of the fingerprint, letter by letter: enough to compare with the browser's, short enough to hear. */
+export function fingerprintSpeech(fingerprint: string): string {
+  const pairs = fingerprint.split(':').slice(0, 8);
+  return `The certificate fingerprint starts with ${pairs.map((p) => p.split('').join(' ')).join(', ')}.`;
+}
+
 /**
  * The pairing state machine: one 6-digit code at a time, valid 2 minutes and one use;
  * five wrong codes in a row lock pairing for ten minutes. Every attempt is audited
@@ -105,6 +111,15 @@ export class PairingService implements PhonePairing {
       log.warn('no whisper sink: the pairing code is only on the bus');
     }
     return { expiresAt };
+  }
+
+  /** Speaks the start of the certificate fingerprint (the pairing page's "say it in my glasses"). */
+  speakFingerprint(actor: Actor): void {
+    this.deps.memory.audit.record(actor, 'fingerprint-spoken', 'phones', []);
+    if (!this.deps.whisper) return;
+    void this.deps.whisper.say({ text: fingerprintSpeech(this.fingerprint()), priority: 'system' }).catch((err: unknown) => {
+      log.warn({ errorType: (err as Error)?.name }, 'could not speak the fingerprint');
+    });
   }
 
   /** Checks a typed code; on success records the phone and returns its new session. */

@@ -47,10 +47,11 @@ describe('review API', () => {
     expect(f.memory.people.get(id('Penny'))?.name).toBe('Penny');
   });
 
-  it('only the pairing page and its two requests are public', () => {
+  it('only the pairing page and its three requests are public', () => {
     expect(f.app.reviewRoutes.filter((r) => r.public).map((r) => `${r.method} ${r.url}`)).toEqual([
       'GET /api/pairing',
       'POST /api/pairing/request',
+      'POST /api/pairing/fingerprint',
       'POST /api/pairing',
     ]);
   });

@@ -95,6 +95,13 @@ describe('review server as a runtime part', () => {
       bus.emit('button', { at: 0, action: 'press' });
       expect(whisper.said).toHaveLength(1);
 
+      // "Say it in my glasses" on the pairing page: the start of the real fingerprint.
+      const res = await server.app?.inject({ method: 'POST', url: '/api/pairing/fingerprint', headers: { 'x-csrf-token': 'p' } });
+      expect(res?.statusCode).toBe(202);
+      await expect.poll(() => whisper.said.length).toBe(2);
+      const heard = (whisper.said[1]?.text.match(/[0-9A-F]/g) ?? []).join('');
+      expect(heard).toBe(server.fingerprint().replace(/:/g, '').slice(0, 16));
+
       const voice = server.startPairing();
       const session = server.pairing.pair(voice.code, { name: 'p', userAgent: 'u' });
       expect(session.phone.name).toBe('p');

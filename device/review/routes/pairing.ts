@@ -47,6 +47,18 @@ export function registerPairingRoutes(parent: FastifyInstance, deps: ReviewAppDe
   );
 
   app.post(
+    '/api/pairing/fingerprint',
+    {
+      config: { public: true, rateLimit: pairingLimit },
+      schema: { summary: 'Speak the start of the certificate fingerprint into the glasses', response: { 202: ok } },
+    },
+    async (_req, reply) => {
+      pairing.speakFingerprint('phone');
+      return reply.code(202).send({ ok: true as const });
+    },
+  );
+
+  app.post(
     '/api/pairing',
     {
       config: { public: true, rateLimit: pairingLimit },

@@ -84,7 +84,23 @@ export async function renderPair(root: HTMLElement, onPaired: () => void): Promi
         h('summary', {}, 'Is this really my device?'),
         h('p', {}, 'Your browser warned about the certificate because your device made it itself. Its SHA-256 fingerprint is:'),
         h('code', { 'data-role': 'fingerprint' }, status.fingerprint),
-        h('p', {}, 'Ask your glasses “what is the fingerprint?” and compare before you pair.'),
+        h(
+          'button',
+          {
+            type: 'button',
+            'data-action': 'say-fingerprint',
+            onclick: async () => {
+              try {
+                await api('POST', '/api/pairing/fingerprint');
+                show('Listen: your glasses are reading the start of the fingerprint. It must match the one above.');
+              } catch (err) {
+                show((err as Error).message, 'error');
+              }
+            },
+          },
+          'Say it in my glasses',
+        ),
+        h('p', {}, 'If what you hear does not match the start of the fingerprint above, do not pair: this page is not your device.'),
       ),
     ),
   );

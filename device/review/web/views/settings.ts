@@ -11,6 +11,7 @@ const ACTIONS: Record<string, string> = {
   'pairing-start-locked': 'A pairing code asked for while locked',
   'pairing-attempt-expired': 'An expired pairing code was typed',
   'pairing-started': 'A pairing code was spoken',
+  'fingerprint-spoken': 'The certificate fingerprint was spoken',
   'phone-revoked': 'A phone was unpaired',
   'phones-revoked-all': 'All phones were unpaired',
   export: 'Everything was exported',
