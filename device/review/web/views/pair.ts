@@ -92,7 +92,7 @@ export async function renderPair(root: HTMLElement, onPaired: () => void): Promi
             onclick: async () => {
               try {
                 await api('POST', '/api/pairing/fingerprint');
-                show('Listen: your glasses are reading the start of the fingerprint. It must match the one above.');
+                show('Listen: your glasses are reading the start of the fingerprint.');
               } catch (err) {
                 show((err as Error).message, 'error');
               }
@@ -100,7 +100,11 @@ export async function renderPair(root: HTMLElement, onPaired: () => void): Promi
           },
           'Say it in my glasses',
         ),
-        h('p', {}, 'If what you hear does not match the start of the fingerprint above, do not pair: this page is not your device.'),
+        h(
+          'p',
+          {},
+          'Compare what you hear with the SHA-256 fingerprint your browser shows for this site’s certificate (tap the icon next to the address). If they differ, do not pair: this is not your device.',
+        ),
       ),
     ),
   );
