@@ -52,8 +52,6 @@ export interface LlmWorkerOptions {
   threads?: number;
   maxNewTokens?: number;
   timeoutMs?: number;
-  /** After a cancel, how long the worker may take to stop before it is terminated. */
-  killGraceMs?: number;
 }
 
 interface Pending {
@@ -66,6 +64,8 @@ interface Pending {
   started: number;
   firstTokenMs: number | null;
   settled: boolean;
+  /** The shared cancel flag of this request. */
+  flag: Int32Array;
 }
 
 const require = createRequire(import.meta.url);
@@ -119,7 +119,14 @@ export class LlmWorker implements TextGenerator {
     });
   }
 
+  /**
+   * Cancels what runs, waits for the worker to be idle, then ends it. Terminating a
+   * worker inside an onnxruntime call aborts the whole process, so it is never done
+   * mid-run: a cancelled run stops at its next token.
+   */
   async dispose(): Promise<void> {
+    if (this.pending) Atomics.store(this.pending.flag, 0, CANCEL_ABORT);
+    await this.queue;
     const w = this.worker;
     this.worker = undefined;
     this.loading = undefined;
@@ -169,9 +176,14 @@ export class LlmWorker implements TextGenerator {
     const flag = new Int32Array(cancel);
     const id = this.nextId++;
     const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs ?? 10_000;
-    return new Promise<void>((idle) => {
+    // Referenced while it runs: a process that exits mid-run would abort inside onnxruntime.
+    worker.ref();
+    return new Promise<void>((done) => {
+      const idle = () => {
+        worker.unref();
+        done();
+      };
       let timer: NodeJS.Timeout | undefined;
-      let killer: NodeJS.Timeout | undefined;
       const cleanup = () => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -180,12 +192,9 @@ export class LlmWorker implements TextGenerator {
         Atomics.store(flag, 0, code);
         cleanup();
         p.settled = true;
+        // The caller is answered now; the worker stops after its current step and
+        // only then does the next queued call start (see generate()).
         reject(err);
-        // The worker stops after its current step; if it hangs (a long prompt), end it.
-        killer = setTimeout(() => {
-          if (this.pending === p) void this.dispose();
-        }, this.opts.killGraceMs ?? 5000);
-        killer.unref();
       };
       const onAbort = () => stop(CANCEL_ABORT, aborted());
       const p: Pending = {
@@ -194,15 +203,14 @@ export class LlmWorker implements TextGenerator {
         started: performance.now(),
         firstTokenMs: null,
         settled: false,
+        flag,
         onToken: opts.onToken,
         resolve: (g) => {
           cleanup();
-          clearTimeout(killer);
           resolve(g);
         },
         reject: (e) => {
           cleanup();
-          clearTimeout(killer);
           reject(e);
         },
       };
