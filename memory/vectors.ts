@@ -94,7 +94,10 @@ export class VectorIndex {
     const r = this.ensure(kind, modelId, v.length);
     // A warm matrix takes the new row; a rolled-back transaction leaves a stray row id
     // that `hits()` drops because its source row does not exist.
-    this.caches.get(`${kind}:${modelId}`)?.add(rowid, v);
+    const ram = this.caches.get(`${kind}:${modelId}`);
+    ram?.add(rowid, v);
+    // Grown past the budget: sqlite-vec answers from now on, so the RAM goes back.
+    if (ram && this.mode === 'sqlite-vec' && ram.bytes > this.ramBudgetBytes) this.caches.delete(`${kind}:${modelId}`);
     if (this.mode === 'sqlite-vec') this.db.prepare(`insert into ${r.tbl} (rowid, embedding) values (?, ?)`).run(BigInt(rowid), toBlob(v));
   }
 

@@ -62,7 +62,7 @@ export class ProfileStore implements ProfileRepo {
   get(): Profile {
     return this.s.read(() => {
       const data = this.s.db.prepare('select data from profile where id = 1').pluck().get() as string | undefined;
-      return data ? { ...DEFAULT_PROFILE, ...(JSON.parse(data) as Partial<Profile>) } : structuredClone(DEFAULT_PROFILE);
+      return structuredClone({ ...DEFAULT_PROFILE, ...(data ? (JSON.parse(data) as Partial<Profile>) : {}) });
     });
   }
 

@@ -184,6 +184,26 @@ describe('memory store', () => {
     m.close();
   });
 
+  it('answers from RAM within memory.vectorRamMB and from sqlite-vec beyond it, the same either way', () => {
+    const m = open(tmp.file(), { vectorRamMB: (3 * 128 * 4) / 2 ** 20 }); // room for 3 vectors
+    const p = m.people.create('Budget');
+    m.faces.add(
+      p.id,
+      [1, 2].map((i) => ({ modelId: 'dlib-128', embedding: randomVector(128, i), quality: 1 })),
+    );
+    const before = m.faces.nearest(randomVector(128, 2), 'dlib-128', 2);
+    expect(m.stats().vectorRamBytes).toBe(2 * 128 * 4);
+    m.faces.add(
+      p.id,
+      [3, 4].map((i) => ({ modelId: 'dlib-128', embedding: randomVector(128, i), quality: 1 })),
+    );
+    expect(m.stats().vectorRamBytes).toBe(0);
+    const after = m.faces.nearest(randomVector(128, 2), 'dlib-128', 2);
+    expect(after[0]?.sampleId).toBe(before[0]?.sampleId);
+    expect(after.map((h) => h.sampleId)).toEqual(m.faces.nearestWith('js', randomVector(128, 2), 'dlib-128', 2).map((h) => h.sampleId));
+    m.close();
+  });
+
   it('falls back to brute force when sqlite-vec is unavailable, with the same answers', () => {
     const path = tmp.file();
     const m = open(path);
