@@ -24,6 +24,9 @@ const FLAGS = [
 ];
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
+/** Page updates wait on fetches; a loaded 2-core CI needs more than vitest's 1 s default. */
+const POLL = { timeout: 20_000, interval: 100 };
+
 describe('phone review in a real browser', () => {
   let f: ReviewFixture;
   let ids: Map<string, number>;
@@ -86,7 +89,7 @@ describe('phone review in a real browser', () => {
 
   it('pairs with the code the glasses heard', async () => {
     await page.goto(url);
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Pair this phone');
+    await expect.poll(() => page.locator('h1').textContent(), POLL).toBe('Pair this phone');
     expect(await page.locator('[data-role=fingerprint]').textContent()).toBe(f.pairing.fingerprint());
     await page.screenshot({ path: join(ARTIFACTS, 'review-pair.png') });
     const heard = glasses.nextStream((s) => s.text.includes('pairing code'));
@@ -102,7 +105,7 @@ describe('phone review in a real browser', () => {
     expect(f.memory.phones.list().map((p) => p.name)).toEqual(['Test phone']);
     const cookies = await context.cookies(url);
     expect(cookies.find((c) => c.name === 'mnemo_session')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
-    await expect.poll(() => page.locator('.person-card').count()).toBe(8);
+    await expect.poll(() => page.locator('.person-card').count(), POLL).toBe(8);
     // Every thumbnail loaded (the session cookie goes with image requests).
     await page.waitForFunction(() => [...document.querySelectorAll('img.avatar')].every((i) => (i as HTMLImageElement).complete));
     const broken = await page.$$eval('img.avatar', (imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth === 0).length);
@@ -112,26 +115,26 @@ describe('phone review in a real browser', () => {
 
   it('searches', async () => {
     await page.fill('[data-role=search]', 'karaoke');
-    await expect.poll(() => page.locator('.person-card').count()).toBe(1);
+    await expect.poll(() => page.locator('.person-card').count(), POLL).toBe(1);
     await personCard('Leonard').waitFor();
     await page.fill('[data-role=search]', '');
-    await expect.poll(() => page.locator('.person-card').count()).toBe(8);
+    await expect.poll(() => page.locator('.person-card').count(), POLL).toBe(8);
   });
 
   it('renames a person', async () => {
     await personCard('Raj').click();
-    await expect.poll(() => page.locator('[data-role=person-name]').textContent()).toBe('Raj');
+    await expect.poll(() => page.locator('[data-role=person-name]').textContent(), POLL).toBe('Raj');
     await page.screenshot({ path: join(ARTIFACTS, 'review-person-page.png'), fullPage: true });
     await page.click('[data-action=rename]');
     await page.fill('dialog[open] [data-role=prompt]', 'Rajesh Koothrappali');
     await page.click('dialog[open] [data-action=confirm]');
-    await expect.poll(() => page.locator('[data-role=person-name]').textContent()).toBe('Rajesh Koothrappali');
+    await expect.poll(() => page.locator('[data-role=person-name]').textContent(), POLL).toBe('Rajesh Koothrappali');
     expect(f.memory.people.get(ids.get('Raj') as number)?.name).toBe('Rajesh Koothrappali');
   });
 
   it('merges two people', async () => {
     await page.goto(`${url}#/person/${ids.get('Bernadette')}`);
-    await expect.poll(() => page.locator('[data-role=person-name]').textContent()).toBe('Bernadette');
+    await expect.poll(() => page.locator('[data-role=person-name]').textContent(), POLL).toBe('Bernadette');
     await page.click('[data-action=merge]');
     await page.selectOption('dialog[open] [data-role=merge-select]', String(ids.get('Stuart')));
     await page.click('dialog[open] [data-action=confirm]');
@@ -152,8 +155,8 @@ describe('phone review in a real browser', () => {
     await page.fill('dialog[open] [data-role=type-to-confirm]', 'Penny');
     await confirm.click();
     await page.locator('[data-role=people-grid]').waitFor();
-    await expect.poll(() => personCard('Penny').count()).toBe(0);
-    await expect.poll(() => page.locator('.person-card').count()).toBe(6);
+    await expect.poll(() => personCard('Penny').count(), POLL).toBe(0);
+    await expect.poll(() => page.locator('.person-card').count(), POLL).toBe(6);
     const db = f.memory.db;
     expect(db.prepare('select count(*) from people where id = ?').pluck().get(penny)).toBe(0);
     for (const t of ['face_samples', 'encounters', 'notes']) {
@@ -165,8 +168,8 @@ describe('phone review in a real browser', () => {
   it('shows the settings, phones and activity', async () => {
     await page.click('nav a[href="#/settings"]');
     await page.locator('[data-role=settings-form]').waitFor();
-    await expect.poll(() => page.locator('ul.phones li').count()).toBe(1);
-    await expect.poll(() => page.locator('ul.audit li').count()).toBeGreaterThan(5);
+    await expect.poll(() => page.locator('ul.phones li').count(), POLL).toBe(1);
+    await expect.poll(() => page.locator('ul.audit li').count(), POLL).toBeGreaterThan(5);
     await page.fill('[data-setting=recallCooldownSeconds]', '300');
     await page.click('[data-role=settings-form] button[type=submit]');
     await page.locator('.toast', { hasText: 'Settings saved' }).waitFor();

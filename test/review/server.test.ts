@@ -38,6 +38,9 @@ class RecordingWhisper implements WhisperSink {
   volume = () => 1;
 }
 
+/** Page updates wait on fetches; a loaded 2-core CI needs more than vitest's 1 s default. */
+const POLL = { timeout: 20_000, interval: 100 };
+
 describe('review server as a runtime part', () => {
   let dir: string;
   let memory: SqliteMemory;
@@ -89,7 +92,7 @@ describe('review server as a runtime part', () => {
       const announced = bus.once('t', 'pairing-code');
       bus.emit('button', { at: 0, action: 'long-press' });
       const { code } = await announced;
-      await expect.poll(() => whisper.said.length).toBe(1);
+      await expect.poll(() => whisper.said.length, POLL).toBe(1);
       expect(whisper.said[0]).toMatchObject({ priority: 'system' });
       expect(whisper.said[0]?.text.replace(/\D/g, '')).toBe(code);
       bus.emit('button', { at: 0, action: 'press' });
@@ -98,7 +101,7 @@ describe('review server as a runtime part', () => {
       // "Say it in my glasses" on the pairing page: the start of the real fingerprint.
       const res = await server.app?.inject({ method: 'POST', url: '/api/pairing/fingerprint', headers: { 'x-csrf-token': 'p' } });
       expect(res?.statusCode).toBe(202);
-      await expect.poll(() => whisper.said.length).toBe(2);
+      await expect.poll(() => whisper.said.length, POLL).toBe(2);
       const heard = (whisper.said[1]?.text.match(/[0-9A-F]/g) ?? []).join('');
       expect(heard).toBe(server.fingerprint().replace(/:/g, '').slice(0, 16));
 
