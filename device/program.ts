@@ -6,9 +6,11 @@ import { registerBench } from './commands/bench.js';
 import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFaces } from './commands/faces.js';
+import { registerGlasses } from './commands/glasses.js';
 import { registerMemory } from './commands/memory.js';
 import { registerModels } from './commands/models.js';
 import { registerPersonal } from './commands/personal.js';
+import { registerSay } from './commands/say.js';
 import { registerStart } from './commands/start.js';
 
 /** package.json is one level up in development (device/) and two in the build (dist/device/). */
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerFaces(program);
   registerPersonal(program);
   registerAsk(program);
+  registerSay(program);
+  registerGlasses(program);
   registerBench(program);
   return program;
 }

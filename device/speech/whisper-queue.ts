@@ -120,6 +120,14 @@ export class WhisperQueue implements WhisperSink, Part {
     });
   }
 
+  get engine(): string {
+    return this.deps.tts.engine;
+  }
+
+  get voice(): string {
+    return this.deps.tts.voice;
+  }
+
   isSpeaking(): boolean {
     return this.current !== undefined;
   }
