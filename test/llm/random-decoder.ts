@@ -58,7 +58,27 @@ class GraphBuilder {
   readonly nodes: onnxProto.onnx.INodeProto[] = [];
   readonly inits: onnxProto.onnx.ITensorProto[] = [];
   private n = 0;
-  constructor(private readonly rand: () => number) {}
+  constructor(
+    private readonly rand: () => number,
+    private readonly quant: Quant,
+  ) {}
+
+  /**
+   * x . W for W [K, N]: a plain MatMul over fp32 weights, or (q4) onnxruntime's
+   * MatMulNBits over 4-bit blocks of 32 with fp32 scales, the operator the hub's
+   * model_q4.onnx exports use for every linear layer.
+   */
+  linear(x: string, name: string, K: number, N: number, scale: number): string {
+    if (this.quant === 'fp32') return this.op('MatMul', [x, this.weight(name, [K, N], scale)]);
+    const block = 32;
+    const blocks = K / block;
+    const packed = new Uint8Array(N * blocks * (block / 2));
+    for (let i = 0; i < packed.length; i++) packed[i] = Math.floor((this.rand() + 0.5) * 256) & 0xff;
+    this.inits.push({ name: `${name}.q4`, dims: [N, blocks, block / 2], dataType: T.UINT8, rawData: packed });
+    // Uniform 4-bit codes around the default zero point 8 span +-8 steps: scale/8 per step.
+    const scales = this.weight(`${name}.scales`, [N * blocks], 0, (scale * 2) / 8);
+    return this.op('MatMulNBits', [x, `${name}.q4`, scales], { K, N, bits: 4, block_size: block }, undefined, 'com.microsoft');
+  }
 
   weight(name: string, dims: number[], scale: number, fill?: number): string {
     const size = dims.reduce((a, b) => a * b, 1);
@@ -83,7 +103,7 @@ class GraphBuilder {
     return name;
   }
 
-  op(opType: string, inputs: string[], attrs: Record<string, number | number[]> = {}, output?: string): string {
+  op(opType: string, inputs: string[], attrs: Record<string, number | number[]> = {}, output?: string, domain = ''): string {
     const out = output ?? `t${this.n++}`;
     const attribute = Object.entries(attrs).map(([name, v]) =>
       Array.isArray(v)
@@ -92,7 +112,7 @@ class GraphBuilder {
           ? { name, i: v, type: onnx.AttributeProto.AttributeType.INT }
           : { name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT },
     );
-    this.nodes.push({ opType, input: inputs, output: [out], name: `${opType}_${this.n++}`, attribute });
+    this.nodes.push({ opType, domain, input: inputs, output: [out], name: `${opType}_${this.n++}`, attribute });
     return out;
   }
 
@@ -111,8 +131,10 @@ function valueInfo(name: string, elemType: number, dims: Array<string | number>)
   };
 }
 
-function buildOnnx(shape: DecoderShape, seed: number): Uint8Array {
-  const g = new GraphBuilder(rng(seed));
+export type Quant = 'fp32' | 'q4';
+
+function buildOnnx(shape: DecoderShape, seed: number, quant: Quant): Uint8Array {
+  const g = new GraphBuilder(rng(seed), quant);
   const { layers, hidden: H, heads, kvHeads: KV, intermediate: I, vocab: V } = shape;
   const hd = H / heads;
   const eps = g.scalar('eps', 1e-5);
@@ -132,29 +154,20 @@ function buildOnnx(shape: DecoderShape, seed: number): Uint8Array {
   const s = 1 / Math.sqrt(H);
   for (let i = 0; i < layers; i++) {
     const n = g.rmsNorm(h, g.weight(`l${i}.in_norm`, [H], 0, 1), eps);
-    const heads4 = (w: string, r: string) => g.op('Transpose', [g.op('Reshape', [g.op('MatMul', [n, w]), r])], { perm: [0, 2, 1, 3] });
-    const q = g.op('Reshape', [heads4(g.weight(`l${i}.q`, [H, H], s), qShape), groupShape]);
-    const k = g.op(
-      'Concat',
-      [`past_key_values.${i}.key`, heads4(g.weight(`l${i}.k`, [H, KV * hd], s), kvShape)],
-      { axis: 2 },
-      `present.${i}.key`,
-    );
-    const v = g.op(
-      'Concat',
-      [`past_key_values.${i}.value`, heads4(g.weight(`l${i}.v`, [H, KV * hd], s), kvShape)],
-      { axis: 2 },
-      `present.${i}.value`,
-    );
+    const heads4 = (name: string, N: number, r: string) =>
+      g.op('Transpose', [g.op('Reshape', [g.linear(n, name, H, N, s), r])], { perm: [0, 2, 1, 3] });
+    const q = g.op('Reshape', [heads4(`l${i}.q`, H, qShape), groupShape]);
+    const k = g.op('Concat', [`past_key_values.${i}.key`, heads4(`l${i}.k`, KV * hd, kvShape)], { axis: 2 }, `present.${i}.key`);
+    const v = g.op('Concat', [`past_key_values.${i}.value`, heads4(`l${i}.v`, KV * hd, kvShape)], { axis: 2 }, `present.${i}.value`);
     const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, g.op('Transpose', [k], { perm: [0, 1, 3, 2] })]), scale]), bias4]);
     const ctx = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), v]);
     const merged = g.op('Reshape', [g.op('Transpose', [g.op('Reshape', [ctx, headShape])], { perm: [0, 2, 1, 3] }), hiddenShape]);
-    h = g.op('Add', [h, g.op('MatMul', [merged, g.weight(`l${i}.o`, [H, H], s)])]);
+    h = g.op('Add', [h, g.linear(merged, `l${i}.o`, H, H, s)]);
     const n2 = g.rmsNorm(h, g.weight(`l${i}.post_norm`, [H], 0, 1), eps);
-    const gate = g.op('MatMul', [n2, g.weight(`l${i}.gate`, [H, I], s)]);
-    const up = g.op('MatMul', [n2, g.weight(`l${i}.up`, [H, I], s)]);
+    const gate = g.linear(n2, `l${i}.gate`, H, I, s);
+    const up = g.linear(n2, `l${i}.up`, H, I, s);
     const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
-    h = g.op('Add', [h, g.op('MatMul', [act, g.weight(`l${i}.down`, [I, H], 1 / Math.sqrt(I))])]);
+    h = g.op('Add', [h, g.linear(act, `l${i}.down`, I, H, 1 / Math.sqrt(I))]);
   }
   const final = g.rmsNorm(h, g.weight('final_norm', [H], 0, 1), eps);
   // Tied LM head, as SmolLM2: logits = h . embed^T, then back to [batch, seq, vocab].
@@ -180,7 +193,10 @@ function buildOnnx(shape: DecoderShape, seed: number): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'mnemo-test-random-decoder',
-    opsetImport: [{ domain: '', version: 17 }],
+    opsetImport: [
+      { domain: '', version: 17 },
+      { domain: 'com.microsoft', version: 1 },
+    ],
     graph: { name: 'random_decoder', node: g.nodes, initializer: g.inits, input: inputs, output: outputs },
   });
   return onnx.ModelProto.encode(model).finish();
@@ -208,8 +224,9 @@ const WORDS =
 export function byteLevelTokenizer(vocabSize: number): object {
   const chars = byteChars();
   const vocab: Record<string, number> = {};
+  let size = 0;
   const add = (t: string) => {
-    if (!(t in vocab)) vocab[t] = Object.keys(vocab).length;
+    if (!(t in vocab)) vocab[t] = size++;
   };
   for (const t of SPECIAL) add(t);
   for (const c of chars) add(c);
@@ -218,7 +235,7 @@ export function byteLevelTokenizer(vocabSize: number): object {
   for (const w of WORDS) {
     let cur = space;
     for (const ch of w) {
-      if (Object.keys(vocab).length >= vocabSize) break;
+      if (size >= vocabSize) break;
       const next = cur + ch;
       if (!(next in vocab)) {
         merges.push([cur, ch]);
@@ -228,7 +245,7 @@ export function byteLevelTokenizer(vocabSize: number): object {
     }
   }
   // Filler tokens only the (random) model produces; they decode to plain text.
-  for (let i = 0; Object.keys(vocab).length < vocabSize; i++) add(`${space}w${i.toString(36)}`);
+  for (let i = 0; size < vocabSize; i++) add(`${space}w${i.toString(36)}`);
   return {
     version: '1.0',
     truncation: null,
@@ -262,10 +279,11 @@ export function byteLevelTokenizer(vocabSize: number): object {
 
 /**
  * Writes `<dir>/{config.json, generation_config.json, tokenizer.json,
- * tokenizer_config.json, onnx/model.onnx}`: the layout `models/llm` loads.
+ * tokenizer_config.json, onnx/model.onnx | onnx/model_q4.onnx}`: the layout `models/llm` loads.
  * Returns the files written (relative paths).
  */
-export function writeRandomDecoder(dir: string, shape: DecoderShape = TINY, seed = 7): string[] {
+export function writeRandomDecoder(dir: string, shape: DecoderShape = TINY, opts: { seed?: number; quant?: Quant } = {}): string[] {
+  const quant = opts.quant ?? 'fp32';
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const config = {
     architectures: ['LlamaForCausalLM'],
@@ -300,7 +318,8 @@ export function writeRandomDecoder(dir: string, shape: DecoderShape = TINY, seed
       model_max_length: shape.maxPositions,
       tokenizer_class: 'GPT2Tokenizer',
     }),
-    'onnx/model.onnx': buildOnnx(shape, seed),
+    // The file name tells the loader the dtype, as on the hub.
+    [quant === 'q4' ? 'onnx/model_q4.onnx' : 'onnx/model.onnx']: buildOnnx(shape, opts.seed ?? 7, quant),
   };
   for (const [path, data] of Object.entries(files)) writeFileSync(join(dir, path), data);
   return Object.keys(files);
