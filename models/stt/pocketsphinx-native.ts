@@ -117,8 +117,9 @@ export class PocketSphinxDecoder {
     }
   }
 
-  async decode(pcm: Int16Array, search: string): Promise<Hypothesis> {
+  async decode(input: Int16Array, search: string): Promise<Hypothesis> {
     const l = this.l;
+    const pcm = dither(input);
     if (l.ps_set_search(this.ps, search) < 0) throw new MnemoError('stt-failed', `no PocketSphinx search "${search}"`);
     if (l.ps_start_utt(this.ps) < 0) throw new MnemoError('stt-failed', 'PocketSphinx could not start an utterance');
     const rc = await new Promise<number>((resolve, reject) =>
@@ -137,4 +138,20 @@ export class PocketSphinxDecoder {
     if (this.ps) this.l.ps_free(this.ps);
     this.ps = null;
   }
+}
+
+/**
+ * Digital silence (exact zeros, as TTS output and padded clips have) has log
+ * energy -inf and wrecks PocketSphinx's features; its own `-dither` is seeded from
+ * the clock. This adds the same +-1 LSB noise to every decode of the same audio.
+ */
+export function dither(pcm: Int16Array): Int16Array {
+  const out = new Int16Array(pcm.length);
+  let x = 12345;
+  for (let i = 0; i < pcm.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const v = (pcm[i] as number) + ((x >>> 16) % 3) - 1;
+    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+  }
+  return out;
 }
