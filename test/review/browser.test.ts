@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -9,6 +9,7 @@ import { EventBus } from '../../device/bus.js';
 import { ensureWebBuilt } from '../../device/review/web-build.js';
 import { createSpeechOut, type SpeechOut } from '../../device/speech/index.js';
 import { AUDIO_RATE, VirtualGlasses } from '../../hardware/glasses-link/index.js';
+import type { MemoryExport } from '../../memory/types.js';
 import { ManualClock, type ReviewFixture, reviewFixture, seedBbt } from './fixture.js';
 
 /** Launch flags from MODELS.md: no network chatter, a fresh profile. */
@@ -65,6 +66,7 @@ describe('phone review in a real browser', () => {
       deviceScaleFactor: 2,
       isMobile: true,
       hasTouch: true,
+      acceptDownloads: true,
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => {
@@ -175,6 +177,18 @@ describe('phone review in a real browser', () => {
     await page.locator('.toast', { hasText: 'Settings saved' }).waitFor();
     expect(f.config.recall.cooldownSeconds).toBe(300);
     await page.screenshot({ path: join(ARTIFACTS, 'review-settings.png'), fullPage: true });
+    // The export is a real download, authorised by the HttpOnly cookie alone.
+    const download = page.waitForEvent('download');
+    await page.click('[data-action=export]');
+    const file = await (await download).path();
+    const data = JSON.parse(readFileSync(file, 'utf8')) as MemoryExport;
+    expect(data.format).toBe('mnemo-memory');
+    expect(data.people.map((p) => p.name).sort()).toEqual(
+      f.memory.people
+        .list()
+        .map((p) => p.name)
+        .sort(),
+    );
   });
 
   it('explains how to meet someone when nobody is remembered', async () => {
