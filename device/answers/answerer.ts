@@ -3,6 +3,7 @@ import type { Memory, Person } from '../../memory/types.js';
 import type { Clock, FacesInView, PersonalModel, PhonePairing, WhisperPriority, WhisperSink } from '../contracts.js';
 import type { ExampleClassifier } from '../intents/classifier.js';
 import { learnExample } from '../intents/learned.js';
+import { NameIndex } from '../intents/names.js';
 import type { Recognition } from '../intents/recognizer.js';
 import type { IntentName, Slots } from '../intents/types.js';
 import { actionAnswer } from './actions.js';
@@ -134,8 +135,8 @@ async function settle(yes: boolean, ctx: AnswerContext): Promise<Answer & { prio
     // The name is gone from memory, so it is not spoken any more.
     return reply('Done. I have forgotten them.', 'memory');
   }
-  learnExample(ctx.memory.profile, { text: p.phrasing, intent: p.intent }, now);
-  await ctx.classifier?.addAll([{ text: p.phrasing, intent: p.intent }]);
+  const learned = learnExample(ctx.memory.profile, { text: p.phrasing, intent: p.intent }, now, new NameIndex(ctx.memory.people.list()));
+  await ctx.classifier?.addAll(learned.slice(-1));
   return run(p.intent, p.slots, p.phrasing, ctx);
 }
 

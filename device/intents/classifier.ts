@@ -1,7 +1,8 @@
 import { logger } from '../../config/log.js';
 import { PLACEHOLDER_NAME, SEED_EXAMPLES } from './examples.js';
 import type { NameIndex } from './names.js';
-import { foldKey } from './normalize.js';
+import { cleanUtterance, foldKey } from './normalize.js';
+import { stripFraming } from './rules.js';
 import type { IntentName, SentenceEmbedder } from './types.js';
 
 /*
@@ -90,14 +91,19 @@ export class ExampleClassifier {
 }
 
 /** Names of people in memory become the placeholder, as in the examples. */
-export function maskNames(text: string, names?: NameIndex): string {
+export function maskNames(text: string, names?: NameIndex, placeholder = PLACEHOLDER_NAME): string {
   let out = text;
   for (let i = 0; i < 3 && names; i++) {
     const m = names.findMentioned(out);
     if (!m) break;
-    out = out.replace(new RegExp(`\\b${escapeRe(m.spoken)}\\b`, 'iu'), PLACEHOLDER_NAME);
+    out = out.replace(new RegExp(`(?<![\\p{L}])${escapeRe(m.spoken)}(?![\\p{L}])`, 'iu'), placeholder);
   }
   return out;
+}
+
+/** A phrasing as an example: cleaned, framing dropped, names of people as `{name}` (so it generalises to anyone). */
+export function exampleOf(text: string, names?: NameIndex): string {
+  return maskNames(stripFraming(cleanUtterance(text)), names, '{name}');
 }
 
 function escapeRe(s: string): string {

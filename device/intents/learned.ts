@@ -1,5 +1,6 @@
 import type { Actor, ProfileRepo } from '../../memory/types.js';
-import type { Example } from './classifier.js';
+import { type Example, exampleOf } from './classifier.js';
+import type { NameIndex } from './names.js';
 import { foldKey } from './normalize.js';
 import { INTENTS, type IntentName } from './types.js';
 
@@ -29,13 +30,19 @@ export function learnedExamples(profile: ProfileRepo): LearnedExample[] {
   );
 }
 
-/** Adds a phrasing (a confirmed one) unless it is already there; returns the stored list. */
+/**
+ * Adds a phrasing (a confirmed one) unless it is already there; returns the stored list.
+ * Names of people in memory are stored as `{name}`, so "Bob, origin story please" also
+ * teaches "Zoë, origin story please" (and no name is kept twice).
+ */
 export function learnExample(
   profile: ProfileRepo,
-  example: { text: string; intent: IntentName },
+  phrasing: { text: string; intent: IntentName },
   at: number,
+  names?: NameIndex,
   actor: Actor = 'voice',
 ): LearnedExample[] {
+  const example = { text: exampleOf(phrasing.text, names), intent: phrasing.intent };
   const list = learnedExamples(profile);
   const key = foldKey(example.text);
   if (!key || list.some((e) => foldKey(e.text) === key && e.intent === example.intent)) return list;

@@ -64,7 +64,11 @@ export function slotsFromFreeText(intent: IntentName, text: string, names: NameI
     return intent === 'forget' ? undefined : { nameKnown: 'no' };
   }
   if (intent === 'remember') {
-    const fact = text.replace(/^(?:.*?\b(?:that|this|down|note|remember|mind|forget)\b\s*[:,]?\s*)/i, '').trim();
+    let fact = text;
+    // Drop the framing words of however the wearer said "remember": "jot this down: ..." -> "...".
+    for (let i = 0; i < 3; i++)
+      fact = fact.replace(/^(?:\S+\s+){0,3}?(?:that|this|down|note|remember|mind|forget|save|store)\b\s*[:,]?\s*/i, '');
+    fact = fact.trim();
     if (!fact) return undefined;
     const { slots } = resolveSlots('remember', { fact }, names, text);
     return slots;

@@ -28,7 +28,7 @@ const IN_VIEW = `(?:this|that|he|she|they|it|him|her|them|${PERSON}|the (?:perso
 const HERE = String.raw`(?:\s+(?:again|in front of me|right here|over there|here|next to me|right now|now|then))*`;
 const SEE = `(?:see|saw|seen|meet|met|run into|ran into|bump into|bumped into|talk to|talked to|talk with|talked with|speak to|spoke to|speak with|spoke with|hear from|heard from|catch up with|caught up with|hang out with|hung out with|visit|visited|was with|chat with|chatted with)`;
 const NAME = `(.+?)`;
-const TRAIL = String.raw`(?:\s+(?:before|first|originally|again|at first|exactly|already|the first time))*`;
+const TRAIL = String.raw`(?:\s+(?:before|first|originally|again|at first|exactly|already|the first time|for the first time))*`;
 
 const RULES: Rule[] = [
   // yes / no (answers to "forget Ana? say yes")
@@ -54,12 +54,12 @@ const RULES: Rule[] = [
   // remember <fact> (before forget: "do not forget that ...")
   {
     intent: 'remember',
-    re: /^(?:please\s+)?(?:remember|note|make a note|take a note|make a memo|jot down|write down|keep in mind|do not forget|save|store|add a note|record|memorize|log)(?:\s+(?:that|this))?\s+about\s+([^,]+?)(?:\s*,\s*|\s+that\s+|\s*:\s*)(.+)$/i,
+    re: /^(?:please\s+)?(?:remember|note|make a note|take a note|make a memo|jot (?:this |that |it )?down|write (?:this |that |it )?down|keep in mind|do not forget|save|store|add a note|record|memorize|log)(?:\s+(?:that|this))?\s+about\s+([^,]+?)(?:\s*,\s*|\s+that\s+|\s*:\s*)(.+)$/i,
     groups: ['about', 'fact'],
   },
   {
     intent: 'remember',
-    re: /^(?:please\s+)?(?:remember|note|make a note|take a note|make a memo|jot down|write down|keep in mind|do not forget|add a note|memorize)(?:\s+(?:that|this|of this|for me|for later))*\s*,?\s*(?!(?:who|where|when|what|me|him|her|them|it|this|that)\s*$)(.+)$/i,
+    re: /^(?:please\s+)?(?:remember|note|make a note|take a note|make a memo|jot (?:this |that |it )?down|write (?:this |that |it )?down|keep in mind|do not forget|add a note|memorize)(?:\s+(?:that|this|of this|for me|for later))*\s*,?\s*(?!(?:who|where|when|what|me|him|her|them|it|this|that)\s*$)(.+)$/i,
     groups: ['fact'],
   },
   // forget X
@@ -71,7 +71,17 @@ const RULES: Rule[] = [
   // who is this
   {
     intent: 'who-is-this',
-    re: new RegExp(String.raw`^who(?:\s+(?:is|was|are|might|could|would|can|the hell is))?\s+${IN_VIEW}(?:\s+be)?${HERE}$`, 'i'),
+    re: new RegExp(
+      String.raw`^who(?:\s+(?:exactly|actually|again|then))?(?:\s+(?:is|was|are|might|could|would|can|the hell is))?(?:\s+(?:exactly|actually))?\s+${IN_VIEW}(?:\s+be)?${HERE}$`,
+      'i',
+    ),
+  },
+  {
+    intent: 'who-is-this',
+    re: new RegExp(
+      String.raw`^(?:is|was)\s+(?:this|that|he|she|${PERSON})\s+(?:someone|somebody|anyone|anybody|a person)\s+(?:i|we)\s+(?:know|met|have met)$`,
+      'i',
+    ),
   },
   {
     intent: 'who-is-this',
@@ -104,6 +114,14 @@ const RULES: Rule[] = [
   },
   {
     intent: 'where-met',
+    re: new RegExp(
+      String.raw`^where\s+(?:did|have|had)\s+(?:i|we)\s+(?:first|originally)\s+(?:see|saw|seen|run into|ran into|bump into|bumped into|come across|came across)\s+${NAME}${TRAIL}$`,
+      'i',
+    ),
+    groups: ['name'],
+  },
+  {
+    intent: 'where-met',
     re: /^where\s+(?:did|have|had)\s+we(?:\s+first)?\s+(?:meet|met)(?:\s+(?:before|first))*(?:\s+(.+?))?(?:\s+and\s+(?:i|me))?$/i,
     groups: ['name'],
   },
@@ -117,7 +135,11 @@ const RULES: Rule[] = [
     re: new RegExp(String.raw`^where\s+i(?:\s+first)?\s+(?:met|know)\s+${NAME}(?:\s+from)?${TRAIL}$`, 'i'),
     groups: ['name'],
   },
-  { intent: 'where-met', re: /^how\s+(?:do|did)\s+(?:i|we)\s+(?:know|meet|get to know)\s+(.+?)(?:\s+again)?$/i, groups: ['name'] },
+  {
+    intent: 'where-met',
+    re: /^how\s+(?:do|did)\s+(?:i|we)\s+(?:know|meet|get to know|come to know|first meet|end up meeting)\s+(.+?)(?:\s+again)?$/i,
+    groups: ['name'],
+  },
   { intent: 'where-met', re: /^how\s+did\s+we\s+meet(?:\s+again)?$/i },
   // when did I last see X (before "when did I meet X", which is a where-met)
   {
@@ -142,7 +164,7 @@ const RULES: Rule[] = [
   {
     intent: 'last-seen',
     re: new RegExp(
-      String.raw`^how\s+long\s+(?:has\s+it\s+been\s+|is\s+it\s+|was\s+it\s+|ago\s+)?(?:since\s+)?(?:i\s+)?(?:last\s+)?${SEE}\s+${NAME}(?:\s+last)?$`,
+      String.raw`^how\s+long\s+(?:has\s+it\s+been\s+|is\s+it\s+|was\s+it\s+|ago\s+(?:did\s+)?)?(?:since\s+)?(?:i\s+)?(?:last\s+)?${SEE}\s+${NAME}(?:\s+last)?$`,
       'i',
     ),
     groups: ['name'],
@@ -168,12 +190,12 @@ const RULES: Rule[] = [
   // what do I know about X
   {
     intent: 'what-know',
-    re: /^what\s+(?:else\s+)?(?:do|did|can|could|does|have|has)\s+(?:i|you|we|mnemo)\s+(?:know|remember|recall|have|got|stored|saved|noted|learned|tell me)(?:\s+(?:about|on|of|regarding|for))\s+(.+?)$/i,
+    re: /^what\s+(?:else\s+)?(?:do|did|can|could|does|have|has)\s+(?:i|you|we|mnemo)\s+(?:know|remember|recall|have|got|stored|saved|noted|learned|tell me)(?:\s+(?:about|on|regarding))\s+(.+?)$/i,
     groups: ['name'],
   },
   {
     intent: 'what-know',
-    re: /^tell\s+me\s+(?:everything\s+|all\s+|more\s+|something\s+|a bit\s+|a little\s+|what you know\s+|what i know\s+|anything\s+)?(?:about|on|regarding)\s+(.+?)$/i,
+    re: /^tell\s+me\s+(?:everything\s+|all\s+|more\s+|something\s+|a bit\s+|a little\s+|anything\s+)?(?:(?:that\s+|what\s+)?(?:you|i)\s+(?:know|have|remember|recall)\s+)?(?:about|on|regarding)\s+(.+?)$/i,
     groups: ['name'],
   },
   {
@@ -204,12 +226,12 @@ const RULES: Rule[] = [
   },
   {
     intent: 'shorter',
-    re: /\b(?:shorter|briefer|be brief|keep it (?:short|brief)|less detail(?:s|ed)?|(?:too|so|way too) long|more concise|concise|fewer words|less words|short answers?|brief answers?|less (?:info|information)|do not ramble|get to the point|just the (?:name|basics|short version)|shorten)\b/i,
+    re: /\b(?:shorter|briefer|be brief|keep it (?:short|brief)|less detail(?:s|ed)?|(?:too|so|way too) long|more concise|concise|fewer words|less words|short answers?|brief answers?|less (?:info|information)|do not ramble|get to the point|just the (?:name|basics|short version)|shorten|more brief|less wordy|too wordy|fewer details|too much detail|too many details|less talking)\b/i,
     maxWords: 9,
   },
   {
     intent: 'more-detail',
-    re: /\b(?:more details?|more detailed|longer(?: answers?)?|tell me more|elaborate|more info(?:rmation)?|go into (?:more )?detail|in (?:more )?detail|expand on (?:that|it)|more verbose|detailed answers?|explain more|say more|more context)\b/i,
+    re: /\b(?:more details?|more detailed|longer(?: answers?)?|tell me more|elaborate|more info(?:rmation)?|go into (?:more )?detail|in (?:more )?detail|expand on (?:that|it)|more verbose|detailed answers?|explain more|say more|more context|more depth|in depth|go deeper|more thorough|more complete)\b/i,
     maxWords: 9,
   },
   // this is X (, he/she <note>): last, it is the loosest

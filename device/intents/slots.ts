@@ -39,8 +39,9 @@ function resolveNamed(intent: IntentName, spoken: string | undefined, names: Nam
   }
   const person = names.resolve(s) ?? (s.split(' ').length <= 4 ? names.findMentioned(s)?.person : undefined);
   if (person) return { intent, slots: { name: person.name, personId: String(person.id) } };
-  // A long unresolved "name" is a question the rules misread: let the personal model have it.
-  if (s.split(' ').length > 3) return { intent: 'fallback', slots: {} };
+  // A long unresolved "name", or a thing ("the project", "my keys"), is a question the rules misread: the personal model's.
+  if (s.split(' ').length > 3 || /^(?:the|a|an|my|your|our|his|her|their|this|that|these|those|some|any)\s/i.test(s))
+    return { intent: 'fallback', slots: {} };
   void text;
   return { intent, slots: { heard: s, nameKnown: 'no' } };
 }

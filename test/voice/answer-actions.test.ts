@@ -139,7 +139,9 @@ describe('actions', () => {
     const q = await answerIntent(rec, 'where did Bob and I cross paths', { memory: mem.memory, clock, conversation });
     expect(q.text).toBe('Did you mean: where you met Bob? Say yes or no.');
     await say('yes');
-    expect(learnedExamples(mem.memory.profile).map((e) => [e.text, e.intent])).toEqual([['where did Bob and I cross paths', 'where-met']]);
+    expect(learnedExamples(mem.memory.profile).map((e) => [e.text, e.intent])).toEqual([
+      ['where did {name} and I cross paths', 'where-met'],
+    ]);
     expect(JSON.stringify(mem.memory.export().profile)).toContain('cross paths');
   });
 });

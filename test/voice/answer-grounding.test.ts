@@ -6,6 +6,7 @@ import type { SqliteMemory } from '../../memory/index.js';
 import { DEV } from './fixtures/dev-phrasings.js';
 import { HELD_OUT } from './fixtures/heldout-phrasings.js';
 import { HELD_OUT_2 } from './fixtures/heldout2-phrasings.js';
+import { HELD_OUT_3 } from './fixtures/heldout3-phrasings.js';
 import { enrollInto, FakeClock, FakeFaces, FakePairing, FakePersonalModel, FakeWhisper, local, testMemory } from './helpers/fakes.js';
 
 /* Grounded answers on a real memory file: what is said comes from rows, cites them, and never names a stranger. */
@@ -123,7 +124,7 @@ describe('grounded answers', () => {
           .flatMap((t) => t.split(/[\s,.:]+/))
           .map((w) => w.toLowerCase().replace(/'s$/, '')),
       );
-    for (const p of [...DEV, ...HELD_OUT, ...HELD_OUT_2]) {
+    for (const p of [...DEV, ...HELD_OUT, ...HELD_OUT_2, ...HELD_OUT_3]) {
       const { answer } = await ask(p.text, extra);
       for (const id of answer.memoryIds) expect(memory.exists(id), `${p.text} -> ${id}`).toBe(true);
       // A capitalised word inside a sentence is a name or a place: it must come from memory (or be what was just enrolled).

@@ -3,6 +3,7 @@ import { IntentRecognizer } from '../../device/intents/recognizer.js';
 import { DEV, type Phrasing } from './fixtures/dev-phrasings.js';
 import { HELD_OUT } from './fixtures/heldout-phrasings.js';
 import { HELD_OUT_2 } from './fixtures/heldout2-phrasings.js';
+import { HELD_OUT_3 } from './fixtures/heldout3-phrasings.js';
 
 /*
  * The rule grammar on varied phrasings. The development set must pass in full;
@@ -36,6 +37,7 @@ describe('rule grammar on phrasings', () => {
     for (const [name, set] of [
       ['held-out 1', HELD_OUT],
       ['held-out 2', HELD_OUT_2],
+      ['held-out 3', HELD_OUT_3],
     ] as const) {
       const { correct, misses } = await score(set);
       const acc = correct / set.length;
@@ -47,7 +49,7 @@ describe('rule grammar on phrasings', () => {
   });
 
   it('every intent is covered by the held-out sets', () => {
-    const covered = new Set([...HELD_OUT, ...HELD_OUT_2].map((p) => p.intent));
+    const covered = new Set([...HELD_OUT, ...HELD_OUT_2, ...HELD_OUT_3].map((p) => p.intent));
     expect(covered.size).toBe(17);
   });
 });
