@@ -6,7 +6,7 @@ import { DlibResNetEmbedder } from './dlib-resnet.js';
 import type { EmbedderId, FaceEmbedder } from './embedder.js';
 import { FrFeatureEmbedder } from './fr-feature.js';
 import { estimateYaw, LandmarkModel, type LandmarkResult } from './landmarks.js';
-import type { AnalyzedFace, FaceAnalysis, FaceAnalyzer, FaceQuality, RgbImage } from './types.js';
+import type { AnalyzedFace, Box, FaceAnalysis, FaceAnalyzer, FaceQuality, RgbImage } from './types.js';
 
 /*
  * Detect -> landmarks -> quality gate -> embed, for every face of one image.
@@ -24,6 +24,11 @@ export interface AnalyzeOptions {
    * misses). Off for camera frames, where an empty frame is the common case.
    */
   still?: boolean;
+  /**
+   * Asked for each face that passed the gate: false skips its embedding (e.g. a
+   * track the tracker has already named), which is most of the per-face cost.
+   */
+  shouldEmbed?: (box: Box, quality: FaceQuality) => boolean;
 }
 
 export interface MnemoFaceAnalyzer extends FaceAnalyzer {
@@ -68,31 +73,24 @@ class OnnxFaceAnalyzer implements MnemoFaceAnalyzer {
     let dets = await detector.detect(image, { minScore: this.cfg.detectScore });
     if (dets.length === 0 && opts.still) dets = await detector.detect(image, { minScore: this.cfg.detectScore, pad: 0.4 });
     steps.detect = performance.now() - t;
-    // onnxruntime runs each session.run off the JS thread, so the faces of a frame
-    // go through landmarks, then embedding, concurrently (both cores on a Pi or here).
+    // onnxruntime-node runs a session synchronously on the JS thread (backend.js wraps it in
+    // setImmediate), so faces go one after another: every face's landmarks, then the gate, then
+    // embeddings only for the faces that passed and that the caller still wants.
     t = performance.now();
-    const marks = await Promise.all(dets.map((det) => landmarks.run(image, det.box)));
+    const marks: LandmarkResult[] = [];
+    for (const det of dets) marks.push(await landmarks.run(image, det.box));
     steps.landmarks = performance.now() - t;
-    const qualities = dets.map((det, i) => {
-      const lm = marks[i] as LandmarkResult;
-      return this.gate(det, lm.blur, estimateYaw(lm.points));
-    });
     t = performance.now();
-    const embeddings = await Promise.all(
-      dets.map((_, i) => ((qualities[i] as FaceQuality).ok ? embedder.embed(image, (marks[i] as LandmarkResult).points) : null)),
-    );
-    steps.embed = performance.now() - t;
-    const faces: AnalyzedFace[] = dets.map((det, i) => {
+    const faces: AnalyzedFace[] = [];
+    for (const [i, det] of dets.entries()) {
+      const lm = marks[i] as LandmarkResult;
+      const quality = this.gate(det, lm.blur, estimateYaw(lm.points));
+      const want = quality.ok && (opts.shouldEmbed?.(det.box, quality) ?? true);
+      const embedding = want ? await embedder.embed(image, lm.points) : null;
       const box = det.box;
-      return {
-        box,
-        score: det.score,
-        landmarks: (marks[i] as LandmarkResult).points,
-        quality: qualities[i] as FaceQuality,
-        embedding: embeddings[i] ?? null,
-        thumbnail: () => cropJpeg(image, box),
-      };
-    });
+      faces.push({ box, score: det.score, landmarks: lm.points, quality, embedding, thumbnail: () => cropJpeg(image, box) });
+    }
+    steps.embed = performance.now() - t;
     return { faces, steps };
   }
 

@@ -99,6 +99,20 @@ describe('quality gate', () => {
     expect(faces[0]?.embedding).toBeNull();
   });
 
+  it('embeds only the faces the caller still wants (shouldEmbed)', async () => {
+    const image = await decodeImageFile(scenePath(SCENES[0] as (typeof SCENES)[number]));
+    const asked: number[] = [];
+    const { faces } = await analyzer.analyze(image, {
+      shouldEmbed: (box) => {
+        asked.push(box.x);
+        return box.x < 300;
+      },
+    });
+    expect(asked).toHaveLength(4);
+    expect(faces.filter((f) => f.embedding).map((f) => f.box.x < 300)).toEqual([true]);
+    expect(faces.every((f) => f.quality.ok)).toBe(true);
+  });
+
   it('gates the background faces of a scene and keeps the ones in front', async () => {
     const { faces } = await analyzer.analyze(await decodeImageFile(scenePath(SCENES[1] as (typeof SCENES)[number])));
     const bystander = faces.find((f) => whoIsIn(SCENES[1] as (typeof SCENES)[number], f.box) === null);
