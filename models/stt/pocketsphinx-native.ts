@@ -151,7 +151,7 @@ export function dither(pcm: Int16Array): Int16Array {
   for (let i = 0; i < pcm.length; i++) {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     const v = (pcm[i] as number) + ((x >>> 16) % 3) - 1;
-    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+    out[i] = Math.max(-32768, Math.min(32767, v));
   }
   return out;
 }
