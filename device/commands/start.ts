@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { commandConfig } from '../cli-context.js';
+import { commandConfig, type GlobalOptions } from '../cli-context.js';
 import { Controller } from '../controller.js';
-import { buildRuntime, defaultDeps } from '../runtime.js';
+import { buildRuntime } from '../runtime.js';
 
 export function registerStart(program: Command): void {
   program
@@ -9,7 +9,8 @@ export function registerStart(program: Command): void {
     .description('run mnemo on the configured hardware until SIGINT/SIGTERM')
     .action(async (_opts: unknown, cmd: Command) => {
       const config = commandConfig(cmd);
-      const controller = new Controller(buildRuntime(config, defaultDeps(config)));
+      const runtime = buildRuntime(config, { configFile: cmd.optsWithGlobals<GlobalOptions>().config });
+      const controller = new Controller(runtime.parts);
       await controller.start();
       await controller.untilSignal();
     });

@@ -188,11 +188,12 @@ async function act(
   }
   if (step.say) {
     const pcm = await world.speak(step.say);
-    world.microphone.queue(pcm);
+    // Push-to-talk: press, speak, and let go a moment after the sentence ends.
+    await world.button('press');
+    await sleep(150);
+    world.microphone.speak(pcm);
     add('wearer', `"${step.say}"`);
     at = performance.now();
-    await world.button('press');
-    // Push-to-talk: the wearer lets go a moment after finishing the sentence.
     await sleep((pcm.length / 16000) * 1000 + 250);
     await world.button('release');
   }

@@ -67,17 +67,22 @@ export class ScriptedCamera implements Camera {
 const CHUNK_MS = 20;
 const CHUNK = (16000 * CHUNK_MS) / 1000;
 
-/** A microphone that hears silence (with a little noise floor) except when the scenario makes the wearer speak. */
+/**
+ * A microphone that hears a quiet room (a small noise floor), streaming in real
+ * time, and the wearer's voice from the moment the scenario makes them speak.
+ */
 export class ScriptedMicrophone implements Microphone {
   readonly name = 'demo';
   readonly sampleRate = 16000 as const;
-  private queued: Int16Array | null = null;
+  private speech: Int16Array | null = null;
+  private offset = 0;
   private stopFlag = false;
   private open = false;
 
-  /** The next stream opened (push-to-talk) starts with this utterance. */
-  queue(pcm: Int16Array): void {
-    this.queued = pcm;
+  /** The wearer starts saying this now. */
+  speak(pcm: Int16Array): void {
+    this.speech = pcm;
+    this.offset = 0;
   }
 
   async *chunks(signal?: AbortSignal): AsyncIterable<Int16Array> {
@@ -85,15 +90,17 @@ export class ScriptedMicrophone implements Microphone {
     this.open = true;
     this.stopFlag = false;
     try {
-      const speech = this.queued ?? new Int16Array(0);
-      this.queued = null;
       const start = performance.now();
       for (let i = 0; !this.stopFlag && !signal?.aborted; i++) {
         const due = start + i * CHUNK_MS - performance.now();
         if (due > 0) await sleep(due, signal);
         const chunk = new Int16Array(CHUNK);
-        const from = i * CHUNK;
-        if (from < speech.length) chunk.set(speech.subarray(from, Math.min(speech.length, from + CHUNK)));
+        if (this.speech) {
+          const part = this.speech.subarray(this.offset, this.offset + CHUNK);
+          chunk.set(part);
+          this.offset += CHUNK;
+          if (this.offset >= this.speech.length) this.speech = null;
+        }
         for (let j = 0; j < CHUNK; j++) chunk[j] = (chunk[j] as number) + Math.round((Math.random() - 0.5) * 20);
         yield chunk;
       }
@@ -109,14 +116,12 @@ export class ScriptedMicrophone implements Microphone {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }
