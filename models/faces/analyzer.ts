@@ -6,7 +6,7 @@ import { DlibResNetEmbedder } from './dlib-resnet.js';
 import type { EmbedderId, FaceEmbedder } from './embedder.js';
 import { FrFeatureEmbedder } from './fr-feature.js';
 import { estimateYaw, LandmarkModel, type LandmarkResult } from './landmarks.js';
-import type { AnalyzedFace, Box, FaceAnalysis, FaceAnalyzer, FaceQuality, RgbImage } from './types.js';
+import type { AnalyzedFace, AnalyzeOptions, FaceAnalysis, FaceAnalyzer, FaceQuality, RgbImage } from './types.js';
 
 /*
  * Detect -> landmarks -> quality gate -> embed, for every face of one image.
@@ -17,23 +17,9 @@ import type { AnalyzedFace, Box, FaceAnalysis, FaceAnalyzer, FaceQuality, RgbIma
 
 export type FacesConfig = Config['faces'];
 
-export interface AnalyzeOptions {
-  /**
-   * A still photo rather than a camera frame: when nothing is found, detect once
-   * more on a padded copy (tight face crops fill the frame, which the detector
-   * misses). Off for camera frames, where an empty frame is the common case.
-   */
-  still?: boolean;
-  /**
-   * Asked for each face that passed the gate: false skips its embedding (e.g. a
-   * track the tracker has already named), which is most of the per-face cost.
-   */
-  shouldEmbed?: (box: Box, quality: FaceQuality) => boolean;
-}
-
-export interface MnemoFaceAnalyzer extends FaceAnalyzer {
-  analyze(image: RgbImage, opts?: AnalyzeOptions): Promise<FaceAnalysis>;
-}
+/** The contract's FaceAnalyzer (types.ts); the alias keeps older imports working. */
+export type MnemoFaceAnalyzer = FaceAnalyzer;
+export type { AnalyzeOptions };
 
 /** The analyzer `config.faces` describes, its model files verified by the store. Call `load()` before use. */
 export function createFaceAnalyzer(faces: FacesConfig, store: ModelStore, opts: { embedder?: EmbedderId } = {}): MnemoFaceAnalyzer {

@@ -52,10 +52,24 @@ export interface FaceAnalysis {
   steps: Record<string, number>;
 }
 
+export interface AnalyzeOptions {
+  /**
+   * A still photo rather than a camera frame: when nothing is found, detect once
+   * more on a padded copy (tight face crops fill the frame, which the detector
+   * misses). Off for camera frames, where an empty frame is the common case.
+   */
+  still?: boolean;
+  /**
+   * Asked for each face that passed the gate: false skips its embedding (e.g. a
+   * track the tracker has already named), which is most of the per-face cost.
+   */
+  shouldEmbed?: (box: Box, quality: FaceQuality) => boolean;
+}
+
 export interface FaceAnalyzer {
-  /** The embedding model id every stored sample records (e.g. 'faceapi-recognition-128'). */
+  /** The embedding model id every stored sample records (e.g. 'fr-feature-512'). */
   readonly modelId: string;
   load(): Promise<void>;
-  analyze(image: RgbImage): Promise<FaceAnalysis>;
+  analyze(image: RgbImage, opts?: AnalyzeOptions): Promise<FaceAnalysis>;
   dispose(): Promise<void>;
 }
