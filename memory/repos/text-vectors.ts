@@ -32,6 +32,7 @@ export class TextVectorsStore implements TextVectorsRepo {
         .prepare('insert into text_vectors (memory_id, model_id, dim, vector) values (?, ?, ?, ?)')
         .run(memoryId, modelId, vector.length, toBlob(vector));
       this.s.index.insert('text', modelId, Number(info.lastInsertRowid), vector);
+      this.s.audit('device', 'upsert', 'text_vectors', [Number(info.lastInsertRowid)]);
     });
   }
 
