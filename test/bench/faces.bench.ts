@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { defaultConfig } from '../../config/schema.js';
 import { enrollImages } from '../../device/commands/faces.js';
-import { MemoryIdentity, type PersonVectors, scorePeople } from '../../device/faces/identity.js';
+import { MemoryIdentity, scorePeople } from '../../device/faces/identity.js';
 import { openMemory } from '../../memory/index.js';
 import { createFaceAnalyzer } from '../../models/faces/analyzer.js';
 import type { RgbImage } from '../../models/faces/types.js';
@@ -12,7 +12,7 @@ import { decodeImage, decodeImageFile } from '../../models/image.js';
 import { collectFaces, type LabelledFace } from '../faces/dataset.js';
 import { cropPath, DEMO_FACES, PEOPLE, SCENES, scenePath, whoIsIn } from '../faces/truth.js';
 import { demoPhoto, testModelStore } from '../helpers/models.js';
-import { enroll, outcome, pairAccuracy, passes, queries, rank1 } from './faces-calibrate.js';
+import { enroll, outcome, pairAccuracy, queries, rank1 } from './faces-calibrate.js';
 import { faceApiPeer, humanPeer, type Peer } from './faces-peers.js';
 import type { BenchContext, Benchmark } from './harness.js';
 
