@@ -7,6 +7,7 @@ import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFaces } from './commands/faces.js';
 import { registerGlasses } from './commands/glasses.js';
+import { registerListen } from './commands/listen.js';
 import { registerMemory } from './commands/memory.js';
 import { registerModels } from './commands/models.js';
 import { registerPersonal } from './commands/personal.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerFaces(program);
   registerPersonal(program);
   registerAsk(program);
+  registerListen(program);
   registerSay(program);
   registerGlasses(program);
   registerBench(program);
