@@ -3,6 +3,7 @@ import { isMnemoError } from '../../config/errors.js';
 import { defaultConfig } from '../../config/schema.js';
 import { readWav16k } from '../../hardware/microphone/wav.js';
 import { OpenWakeWord } from '../../models/wake/open-wake-word.js';
+import { WakeTrigger } from '../../models/wake/wake-trigger.js';
 import { testModelStore } from '../helpers/models.js';
 import { cleanupSynth, espeak, flite, librivoxClips, padded } from './audio-synth.js';
 
@@ -59,6 +60,21 @@ describe('openWakeWord hey_jarvis (real models, opt-in)', () => {
     const a = await peak(pcm, 512);
     const b = await peak(pcm, 1280 * 3 + 17);
     expect(b.max).toBeCloseTo(a.max, 4);
+  });
+
+  it('as a trigger: one "hey jarvis" fires once, however many steps score above threshold', async () => {
+    wake.reset();
+    const trigger = new WakeTrigger(wake, 0.5);
+    const pcm = padded(espeak('hey jarvis'), 1, 1);
+    const stream = new Int16Array(pcm.length * 2);
+    stream.set(pcm);
+    stream.set(pcm, pcm.length);
+    const fired: number[] = [];
+    for (let i = 0; i < stream.length; i += 512) {
+      const s = await trigger.push(stream.subarray(i, i + 512));
+      if (s !== null) fired.push(s);
+    }
+    expect(fired).toHaveLength(2);
   });
 
   it('an unknown wake model names the ones there are', async () => {
