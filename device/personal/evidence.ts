@@ -47,9 +47,9 @@ export function describeMemory(memory: Memory, id: MemoryId, people?: Map<number
 }
 
 /** Back-fills sentence vectors for notes and encounters that have none for `modelId`; returns how many. */
-export async function backfillVectors(memory: Memory, embed: Embed, modelId: string, batch = 32): Promise<number> {
+export async function backfillVectors(memory: Memory, embed: Embed, modelId: string, batch = 32, max = Infinity): Promise<number> {
   let done = 0;
-  for (;;) {
+  while (done < max) {
     const ids = memory.textVectors.missing(modelId, batch);
     if (!ids.length) return done;
     const rows = ids.flatMap((id) => {
@@ -63,6 +63,7 @@ export async function backfillVectors(memory: Memory, embed: Embed, modelId: str
     // A row that vanished between missing() and upsert would loop forever; stop when nothing moved.
     if (rows.length < ids.length && memory.textVectors.missing(modelId, batch).length >= ids.length) return done;
   }
+  return done;
 }
 
 /** Re-embeds rows whose text changed (an edited note, an encounter with a new summary). */

@@ -4,7 +4,7 @@ import type { Memory } from '../../memory/types.js';
 import type { TextGenerator } from '../../models/llm/generator.js';
 import type { EventBus } from '../bus.js';
 import type { GroundedAnswer, PersonalModel } from '../contracts.js';
-import type { Embed, Evidence } from './evidence.js';
+import { backfillVectors, type Embed, type Evidence } from './evidence.js';
 import { checkGrounding, type GroundingResult } from './grounding.js';
 import { answerTokens, buildPrompt } from './prompt.js';
 import { retrieve } from './retrieval.js';
@@ -74,6 +74,9 @@ export class GroundedPersonalModel implements PersonalModel {
     const { memory, bus, settings } = this.deps;
     const id = `llm-${++this.seq}`;
     const personInView = context.personInView ?? null;
+    // Notes added since the last question get their vectors now (bounded: the
+    // runtime back-fills a large memory in the background with indexVectors()).
+    if (this.deps.embed) await backfillVectors(memory, this.deps.embed, settings.embeddingModel, 32, 32);
     const { evidence } = await retrieve(memory, question, {
       k: settings.contextItems,
       embed: this.deps.embed,

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import onnxProto from 'onnx-proto';
 
 /*
@@ -323,4 +324,12 @@ export function writeRandomDecoder(dir: string, shape: DecoderShape = TINY, opts
   };
   for (const [path, data] of Object.entries(files)) writeFileSync(join(dir, path), data);
   return Object.keys(files);
+}
+
+// `tsx test/llm/random-decoder.ts DIR [tiny|135m] [fp32|q4]`: build one in its own
+// process (the benchmark does, so building leaves no garbage in its RSS figures).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [dir, shape = 'tiny', quant = 'fp32'] = process.argv.slice(2);
+  if (!dir) throw new Error('usage: random-decoder.ts DIR [tiny|135m] [fp32|q4]');
+  writeRandomDecoder(dir, shape === '135m' ? SMOLLM2_135M : TINY, { quant: quant as Quant });
 }
