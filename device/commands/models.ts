@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { MnemoError } from '../../config/errors.js';
-import { type ModelEntry, modelBytes } from '../../models/manifest.js';
+import { isPinned, type ModelEntry, modelBytes } from '../../models/manifest.js';
 import { ModelPuller, type PullProgress } from '../../models/puller.js';
 import { ModelStore } from '../../models/store.js';
 import { commandConfig, output, table } from '../cli-context.js';
@@ -61,11 +61,25 @@ export function registerModels(program: Command): void {
       const rows: Array<{ id: string; task: string; bytes: number; licence: string; source: string; status: string }> = [];
       for (const e of store.entries()) {
         const st = await store.status(e);
-        rows.push({ id: e.id, task: e.task, bytes: modelBytes(e), licence: e.licence, source: e.source.kind, status: st.status });
+        rows.push({
+          id: e.id,
+          task: e.task,
+          bytes: modelBytes(e),
+          licence: e.licence,
+          source: isPinned(e) ? e.source.kind : `${e.source.kind} (unpinned)`,
+          status: st.status,
+        });
       }
       output(opts.json, rows, () =>
         table(
-          rows.map((r) => [r.id, r.task, formatBytes(r.bytes), r.licence, r.source, r.status]),
+          rows.map((r) => [
+            r.id,
+            r.task,
+            r.source.endsWith('(unpinned)') && r.bytes === 0 ? 'unknown' : formatBytes(r.bytes),
+            r.licence,
+            r.source,
+            r.status,
+          ]),
           ['id', 'task', 'size', 'licence', 'source', 'status'],
         ),
       );
