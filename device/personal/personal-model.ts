@@ -107,6 +107,7 @@ export class GroundedPersonalModel implements PersonalModel {
       const code = isMnemoError(err) ? err.code : 'llm-failed';
       bus.emit('llm-error', { at: performance.now(), id, model: gen.modelId, error: code });
       this.log.warn({ model: gen.modelId, code }, 'personal model gave no answer; the template answer is used');
+      this.log.debug({ err }, 'personal model failure detail');
       return null;
     }
     const grounding = checkGrounding({
