@@ -1,4 +1,5 @@
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { errorMessage, isMnemoError, MnemoError } from '../../config/errors.js';
 import { logger } from '../../config/log.js';
 import type { ModelStore } from '../store.js';
@@ -67,8 +68,9 @@ export class WhisperStt implements SpeechToText {
       tf.env.localModelPath = `${dirname(folder)}/`;
       const id = folder.slice(dirname(folder).length + 1);
       this.asr = (await tf.pipeline('automatic-speech-recognition', id, { dtype: 'q8', local_files_only: true })) as unknown as Asr;
-      const cfg = (this.asr as unknown as { model?: { config?: { is_multilingual?: boolean } } }).model?.config;
-      this.multilingual = cfg?.is_multilingual ?? !this.opts.modelId.endsWith('-en');
+      // English-only exports (tiny.en) refuse `language`/`task`; their generation config says which they are.
+      const gen = JSON.parse(readFileSync(join(folder, 'generation_config.json'), 'utf8')) as { is_multilingual?: boolean };
+      this.multilingual = gen.is_multilingual ?? !this.opts.modelId.endsWith('-en');
     } catch (cause) {
       throw new MnemoError('stt-failed', `Whisper ${this.opts.modelId} did not load: ${errorMessage(cause)}`, {
         cause,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMnemoError } from '../../config/errors.js';
 import { configureLogging } from '../../config/log.js';
 import { type Config, defaultConfig } from '../../config/schema.js';
+import { readWav16k } from '../../hardware/microphone/wav.js';
 import { addLocalModel } from '../../models/llm/local-folder.js';
 import { findModel, isPinned } from '../../models/manifest.js';
 import { ModelPuller } from '../../models/puller.js';
@@ -13,6 +14,8 @@ import { ModelStore } from '../../models/store.js';
 import { WHISPER_FILES } from '../../models/stt/catalog.js';
 import { createSpeechToText } from '../../models/stt/factory.js';
 import { WhisperStt } from '../../models/stt/whisper-stt.js';
+import { librivoxClips } from './audio-synth.js';
+import { writeRandomWhisper } from './stt-random-whisper.js';
 
 /*
  * Whisper cannot be downloaded on this machine: these tests cover its manifest
@@ -116,6 +119,21 @@ describe('Whisper loading', () => {
     const err = await stt.load().catch((e) => e);
     expect(isMnemoError(err, 'stt-failed')).toBe(true);
     expect(err.message).toMatch(/Whisper whisper-broken did not load/);
+  });
+
+  it("a random-weight model with Whisper's interface runs the whole offline pipeline on a real clip", async () => {
+    const folder = join(dir, 'whisper-random');
+    writeRandomWhisper(folder);
+    const { entry } = await addLocalModel(store, folder, { id: 'whisper-random', task: 'speech-to-text' });
+    const stt = await createSpeechToText(config({ stt: 'whisper', whisperModel: entry.id }), store);
+    await stt.load();
+    const t = await stt.transcribe(readWav16k(librivoxClips()[1]?.file as string).pcm);
+    expect(t).toMatchObject({ engine: 'whisper', mode: 'whisper' });
+    // Noise weights give noise text, but decoded: no special tokens, at most max_length tokens.
+    expect(typeof t.text).toBe('string');
+    expect(t.text).not.toMatch(/<\|/);
+    expect(t.text.length).toBeLessThan(100);
+    await stt.dispose();
   });
 
   it('transcribing before load is a clear error, not a crash', async () => {
