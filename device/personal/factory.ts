@@ -35,6 +35,11 @@ export interface PersonalModelService extends PersonalModel {
   capturePart(faces: FacesInView): Part & { flush(): Promise<void> };
   /** Loads the weights now rather than on the first question. */
   warmup(): Promise<void>;
+  /**
+   * The runtime part: at start, loads the model and back-fills sentence vectors in the
+   * background (neither delays the other parts); at stop, cancels and ends the worker.
+   */
+  part(): Part;
   readonly model: GroundedPersonalModel;
   dispose(): Promise<void>;
 }
@@ -114,6 +119,27 @@ export async function createPersonalModel(deps: PersonalModelFactoryDeps): Promi
     warmup: async () => {
       if (worker) await worker.load();
     },
+    part: () => ({
+      name: 'personal-model',
+      async start() {
+        const bg = async () => {
+          try {
+            if (worker) await worker.load();
+            if (embed) await backfillVectors(memory, embed, llm.embeddingModel);
+          } catch (err) {
+            log.warn(
+              { code: (err as { code?: string }).code ?? 'llm-failed' },
+              'personal model warm-up failed; answering from templates until it loads',
+            );
+          }
+        };
+        void bg();
+      },
+      async stop() {
+        bus.removeListeners('personal-model');
+        await worker?.dispose();
+      },
+    }),
     dispose: async () => {
       bus.removeListeners('personal-model');
       await worker?.dispose();

@@ -135,4 +135,18 @@ describe('the runtime path on a random-weight model folder', () => {
       await pm.dispose();
     }
   });
+
+  it('as a runtime part: loads and back-fills sentence vectors in the background, stops cleanly', async () => {
+    const store = new ModelStore(join(root, 'models'));
+    const config: Config = { ...defaultConfig(), llm: { ...defaultConfig().llm, model: 'local-personal-tiny', timeoutMs: 30_000 } };
+    const embed = await sentenceEmbedder();
+    memory.notes.add({ personId: fx.people.hugo as number, text: 'Lent me a ladder in August.' });
+    expect(memory.textVectors.missing('use-lite-512').length).toBeGreaterThan(0);
+    const pm = await createPersonalModel({ config, memory, models: store, bus: new EventBus(), embed });
+    const part = pm.part();
+    await part.start(new AbortController().signal);
+    for (let i = 0; i < 600 && memory.textVectors.missing('use-lite-512').length; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(memory.textVectors.missing('use-lite-512')).toEqual([]);
+    await part.stop();
+  });
 });
