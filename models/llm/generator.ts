@@ -148,6 +148,7 @@ export class LlmWorker implements TextGenerator {
         this.fail(new MnemoError('llm-failed', `the ${this.modelId} worker crashed: ${err.message}`, { cause: err }));
       });
       worker.on('exit', () => {
+        reject(loadError(this.modelId, 'the worker exited'));
         if (this.worker === worker) {
           this.worker = undefined;
           this.loading = undefined;
