@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { WHISPER_FILES } from '../../models/stt/catalog.js';
-import { byteLevelTokenizer } from '../llm/random-decoder.js';
 
 /*
  * A random-weight model with Whisper's interface, in the folder layout of the
@@ -20,11 +19,11 @@ const T = onnx.TensorProto.DataType;
 const D = 32;
 const HEADS = 2;
 const HD = D / HEADS;
-const BASE_VOCAB = 300;
+const BASE_VOCAB = 257; // <|endoftext|> + the 256 byte characters
 const SPECIAL = ['<|startoftranscript|>', '<|en|>', '<|transcribe|>', '<|translate|>', '<|notimestamps|>'];
 const V = BASE_VOCAB + SPECIAL.length;
 const [SOT, , , , NOTS] = SPECIAL.map((_, i) => BASE_VOCAB + i) as number[];
-const EOT = 0; // byteLevelTokenizer's <|endoftext|>
+const EOT = 0;
 
 class Graph {
   nodes: onnxProto.onnx.INodeProto[] = [];
@@ -133,21 +132,59 @@ function decoder(): Uint8Array {
   );
 }
 
+/** GPT-2's byte-to-unicode table: every byte is one printable character. */
+function byteChars(): string[] {
+  const keep = new Set<number>();
+  for (const [lo, hi] of [
+    [33, 126],
+    [161, 172],
+    [174, 255],
+  ] as const)
+    for (let b = lo; b <= hi; b++) keep.add(b);
+  let extra = 0;
+  return Array.from({ length: 256 }, (_, b) => String.fromCharCode(keep.has(b) ? b : 256 + extra++));
+}
+
+/** A byte-level BPE tokenizer.json without merges: <|endoftext|>, the bytes, then Whisper's special tokens. */
 function tokenizer(): object {
-  const t = byteLevelTokenizer(BASE_VOCAB) as { model: { vocab: Record<string, number> }; added_tokens: object[] };
-  SPECIAL.forEach((content, i) => {
-    t.model.vocab[content] = BASE_VOCAB + i;
-    t.added_tokens.push({
-      id: BASE_VOCAB + i,
+  const specials = ['<|endoftext|>', ...SPECIAL];
+  const vocab: Record<string, number> = { '<|endoftext|>': EOT };
+  byteChars().forEach((c, i) => {
+    vocab[c] = i + 1;
+  });
+  SPECIAL.forEach((t, i) => {
+    vocab[t] = BASE_VOCAB + i;
+  });
+  const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: specials.map((content) => ({
+      id: vocab[content],
       content,
       single_word: false,
       lstrip: false,
       rstrip: false,
       normalized: false,
       special: true,
-    });
-  });
-  return t;
+    })),
+    normalizer: null,
+    pre_tokenizer: byteLevel,
+    post_processor: byteLevel,
+    decoder: byteLevel,
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges: [],
+    },
+  };
 }
 
 /** Writes the seven Whisper files into `dir`; returns their relative paths. */
