@@ -46,22 +46,11 @@ export class UltraFaceDetector {
     const top = Math.floor((IN_H - fitH) / 2);
     const sx = image.width / fitW;
     const sy = image.height / fitH;
-    // sharp (libvips) resamples with a proper filter, ~4 ms for a 640x480 frame, off the JS thread.
-    const grey = { r: 127, g: 127, b: 127 };
-    const input = {
-      data: await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-        .resize(fitW, fitH, { fit: 'fill' })
-        .extend({ left, top, right: IN_W - fitW - left, bottom: IN_H - fitH - top, background: grey })
-        .raw()
-        .toBuffer(),
-    };
-    const chw = new Float32Array(3 * IN_W * IN_H);
-    const plane = IN_W * IN_H;
-    for (let i = 0; i < plane; i++) {
-      chw[i] = ((input.data[i * 3] as number) - 127) / 128;
-      chw[plane + i] = ((input.data[i * 3 + 1] as number) - 127) / 128;
-      chw[2 * plane + i] = ((input.data[i * 3 + 2] as number) - 127) / 128;
-    }
+    const k = image.width / IN_W;
+    const chw =
+      pad === 0 && Number.isInteger(k) && image.height === k * IN_H
+        ? boxDownscale(image, k)
+        : await this.letterbox(image, fitW, fitH, left, top);
     const out = await this.session.run({ input: new ort.Tensor('float32', chw, [1, 3, IN_H, IN_W]) });
     const scores = out.scores?.data as Float32Array;
     const boxes = out.boxes?.data as Float32Array;
@@ -79,10 +68,61 @@ export class UltraFaceDetector {
     return nms(found, opts.nmsIou ?? 0.4);
   }
 
+  /** Any other size: sharp (libvips) resizes with a proper filter, then mid-grey bars. */
+  private async letterbox(image: RgbImage, fitW: number, fitH: number, left: number, top: number): Promise<Float32Array> {
+    const grey = { r: 127, g: 127, b: 127 };
+    const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .resize(fitW, fitH, { fit: 'fill' })
+      .extend({ left, top, right: IN_W - fitW - left, bottom: IN_H - fitH - top, background: grey })
+      .raw()
+      .toBuffer();
+    const chw = new Float32Array(3 * IN_W * IN_H);
+    const plane = IN_W * IN_H;
+    for (let i = 0; i < plane; i++) {
+      chw[i] = ((data[i * 3] as number) - 127) / 128;
+      chw[plane + i] = ((data[i * 3 + 1] as number) - 127) / 128;
+      chw[2 * plane + i] = ((data[i * 3 + 2] as number) - 127) / 128;
+    }
+    return chw;
+  }
+
   async dispose(): Promise<void> {
     await this.session?.release();
     this.session = null;
   }
+}
+
+/**
+ * Camera frames are usually an exact multiple of the net's 320x240 (640x480,
+ * 1280x960): a k x k box average straight into the normalised CHW input is
+ * exact anti-aliasing and skips sharp's copies (about 3 ms a frame here).
+ */
+function boxDownscale(image: RgbImage, k: number): Float32Array {
+  const plane = IN_W * IN_H;
+  const chw = new Float32Array(3 * plane);
+  const d = image.data;
+  const w = image.width;
+  const norm = 1 / (k * k * 128);
+  for (let y = 0; y < IN_H; y++) {
+    for (let x = 0; x < IN_W; x++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let j = 0; j < k; j++) {
+        let i = ((y * k + j) * w + x * k) * 3;
+        for (let q = 0; q < k; q++, i += 3) {
+          r += d[i] as number;
+          g += d[i + 1] as number;
+          b += d[i + 2] as number;
+        }
+      }
+      const o = y * IN_W + x;
+      chw[o] = r * norm - 127 / 128;
+      chw[plane + o] = g * norm - 127 / 128;
+      chw[2 * plane + o] = b * norm - 127 / 128;
+    }
+  }
+  return chw;
 }
 
 function clip(b: Box, w: number, h: number): Box {
