@@ -15,6 +15,8 @@ import { decodeWav16 } from './wav.js';
  * Flite can only write its WAV to a file: a RAM scratch folder preopened as ".".
  */
 
+const SYNTH_TIMEOUT_MS = 15_000;
+
 export const FLITE_VOICES = ['kal16', 'kal', 'slt', 'awb', 'rms'] as const;
 
 const WORKER_SOURCE = `
@@ -93,7 +95,22 @@ export class FliteTts implements TextToSpeech {
     options.signal?.throwIfAborted();
     const id = this.nextId++;
     const wav = await new Promise<Buffer>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // A wedged worker must not hold the whisper queue forever.
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new MnemoError('tts-failed', `flite did not answer within ${SYNTH_TIMEOUT_MS} ms`, { details: { engine: 'flite' } }));
+      }, SYNTH_TIMEOUT_MS);
+      timer.unref();
+      this.pending.set(id, {
+        resolve: (w) => {
+          clearTimeout(timer);
+          resolve(w);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
       this.worker?.ref();
       // Flite would read a text starting with "-" as an option without -t; with -t it is just text.
       this.worker?.postMessage({ id, text, voice: this.voice });

@@ -18,6 +18,7 @@ import { decodeWav16 } from './wav.js';
  * (festival's own `print` sits in its stdout buffer; a child's echo, like `cat`, does not).
  */
 
+const SYNTH_TIMEOUT_MS = 15_000;
 const FIX = 'install festival and a voice: `apt-get install festival festvox-kallpc16k`';
 const PREAMBLE =
   "(Parameter.set 'Audio_Method 'Audio_Command) (Parameter.set 'Audio_Required_Rate 16000) " +
@@ -141,7 +142,25 @@ export class SayTts implements TextToSpeech {
         return;
       }
       const id = this.nextId++;
-      this.queue.push({ id, wavs: [], resolve, reject });
+      // Festival answers in order; one that stops answering is restarted by the next load().
+      const timer = setTimeout(() => {
+        const err = new MnemoError('tts-failed', `festival did not answer within ${SYNTH_TIMEOUT_MS} ms`, { fix: FIX });
+        void this.dispose();
+        this.failAll(err);
+      }, SYNTH_TIMEOUT_MS);
+      timer.unref();
+      this.queue.push({
+        id,
+        wavs: [],
+        resolve: (w) => {
+          clearTimeout(timer);
+          resolve(w);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
       // Latin-1 after escaping: one byte per character, as festival reads them.
       child.stdin.write(Buffer.from(`${this.command(text).pipedData}\n(system "echo mnemo-said ${id}")\n`, 'latin1'));
     });
