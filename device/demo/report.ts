@@ -49,6 +49,11 @@ export class DemoLatency {
       frameToFirstAudio: percentiles(this.frameToAudio),
       endOfSpeechToFirstAudio: percentiles(this.speechToAudio),
       stages: this.stages.summary(),
+      samples: {
+        frameToFirstAudio: [...this.frameToAudio],
+        endOfSpeechToFirstAudio: [...this.speechToAudio],
+        ...Object.fromEntries([...this.stages.durations].map(([k, v]) => [`stage ${k}`, [...v]])),
+      } as Record<string, number[]>,
     };
   }
 
