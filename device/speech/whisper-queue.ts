@@ -75,6 +75,7 @@ export class WhisperQueue implements WhisperSink, Part {
     const { link } = this.deps;
     link.on('played', this.onPlayed);
     link.on('glasses-online', this.onOnline);
+    link.on('glasses-offline', this.onOffline);
     link.on('link-down', this.onLinkDown);
     link.on('link-up', this.onLinkUp);
     this.running = true;
@@ -86,6 +87,7 @@ export class WhisperQueue implements WhisperSink, Part {
     const { link } = this.deps;
     link.off('played', this.onPlayed);
     link.off('glasses-online', this.onOnline);
+    link.off('glasses-offline', this.onOffline);
     link.off('link-down', this.onLinkDown);
     link.off('link-up', this.onLinkUp);
     if (this.wake) clearTimeout(this.wake);
@@ -259,6 +261,11 @@ export class WhisperQueue implements WhisperSink, Part {
 
   private readonly onOnline = (): void => {
     this.deps.link.setVolume(this.vol);
+    this.pump();
+  };
+
+  /** Waiting items get their offline deadline (recalls are dropped now). */
+  private readonly onOffline = (): void => {
     this.pump();
   };
 

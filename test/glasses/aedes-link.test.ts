@@ -106,6 +106,43 @@ describe('glasses link on a real aedes broker', () => {
     expect(rig.glasses.streams.map((s) => s.text)).toEqual([LONG_RECALL, 'Pairing code 4 7 1 9.', 'A second answer.']);
   });
 
+  it('a recall that waited too long behind an answer is dropped as stale', async () => {
+    rig = await startRig({ config: testConfig({ speech: { recallStaleMs: 200 } }), glasses: { realtime: true } });
+    const q = rig.speech.queue;
+    const first = rig.bus.once('test', 'audio-first-chunk');
+    const answer = q.say({ text: 'You met Bob at the harbour festival.', priority: 'answer' });
+    await first;
+    const recall = q.say({ text: RECALL, priority: 'recall' });
+    expect((await answer).outcome).toBe('played');
+    expect(await recall).toMatchObject({ outcome: 'dropped', reason: 'stale' });
+  });
+
+  it('a synthesis failure stops the stream cleanly and the queue goes on', async () => {
+    const real = createTextToSpeech('flite');
+    let calls = 0;
+    // A fake engine around the real one: the second sentence fails.
+    const flaky: TextToSpeech = {
+      engine: 'flite',
+      voice: real.voice,
+      load: () => real.load(),
+      dispose: () => real.dispose(),
+      synthesize: async (text, o) => {
+        calls++;
+        if (calls === 2) throw new Error('engine fell over');
+        return real.synthesize(text, o);
+      },
+    };
+    rig = await startRig({ tts: flaky });
+    const errors: string[] = [];
+    rig.bus.on('test', 'speech-error', (e) => void errors.push(e.error));
+    const r = await rig.speech.queue.say({ text: 'First sentence. Second sentence.', priority: 'answer' });
+    expect(r.outcome).toBe('stopped');
+    expect(r.reason).toMatch(/^tts-failed: engine fell over/);
+    expect(errors).toEqual(['engine fell over']);
+    expect((await rig.glasses.nextStream((s) => s.streamId === r.streamId)).reason).toBe('cancelled');
+    expect((await rig.speech.queue.say({ text: 'Third time lucky.', priority: 'answer' })).outcome).toBe('played');
+  });
+
   it('drops a duplicate recall, says an answer again, and cuts text to maxChars', async () => {
     rig = await startRig({ config: testConfig({ speech: { maxChars: 60 } }) });
     const q = rig.speech.queue;

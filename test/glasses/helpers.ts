@@ -88,7 +88,11 @@ export interface Mosquitto {
  * A real mosquitto on a loopback port with a password file and an ACL: the runtime
  * user may use all of mnemo/<device>/#, the glasses user may publish only its own topics.
  */
-export async function startMosquitto(deviceId: string, users: Record<string, string>): Promise<Mosquitto> {
+export async function startMosquitto(
+  deviceId: string,
+  users: Record<string, string>,
+  tls?: { cert: string; key: string },
+): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'mnemo-mosquitto-'));
   const port = await freePort();
   const passwd = join(dir, 'passwd');
@@ -113,10 +117,17 @@ export async function startMosquitto(deviceId: string, users: Record<string, str
       '',
     ].join('\n'),
   );
+  const tlsLines: string[] = [];
+  if (tls) {
+    writeFileSync(join(dir, 'server.crt'), tls.cert);
+    writeFileSync(join(dir, 'server.key'), tls.key, { mode: 0o600 });
+    tlsLines.push(`certfile ${join(dir, 'server.crt')}`, `keyfile ${join(dir, 'server.key')}`);
+  }
   writeFileSync(
     join(dir, 'mosquitto.conf'),
     [
       `listener ${port} 127.0.0.1`,
+      ...tlsLines,
       'allow_anonymous false',
       `password_file ${passwd}`,
       `acl_file ${join(dir, 'acl')}`,
@@ -134,7 +145,7 @@ export async function startMosquitto(deviceId: string, users: Record<string, str
   });
   await waitForPort(port, () => stderr);
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
     proc,
     dir,
