@@ -103,3 +103,16 @@ export function fixedAgreement(
   });
   return similarity(phones(fixed), phones(heard));
 }
+
+/** Length of the longest common subsequence. */
+export function lcs<T>(a: T[], b: T[]): number {
+  let prev = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const row = new Array<number>(b.length + 1).fill(0);
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = a[i - 1] === b[j - 1] ? (prev[j - 1] as number) + 1 : Math.max(prev[j] as number, row[j - 1] as number);
+    }
+    prev = row;
+  }
+  return prev[b.length] as number;
+}

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MnemoError } from '../../config/errors.js';
 import { logger } from '../../config/log.js';
-import { fixedAgreement, spliceText } from './align.js';
+import { fixedAgreement, lcs, spliceText } from './align.js';
 import { COMMON_WORDS } from './common-words.js';
+import { DECOY_NAMES } from './decoy-names.js';
 import { type BuiltGrammar, buildJsgf, normaliseWord, textPositions } from './jsgf.js';
 import { type DecoderFiles, DICTATION, type Hypothesis, PocketSphinxDecoder } from './pocketsphinx-native.js';
 import { defaultPronouncer, type Pronouncer } from './pronounce.js';
@@ -22,6 +23,8 @@ export interface PocketSphinxOptions {
   vocabulary?: string[];
   pronounce?: Pronouncer;
   reason?: string;
+  /** Add DECOY_NAMES to every grammar's names (default true): unknown names must not become known ones. */
+  decoys?: boolean;
 }
 
 /**
@@ -134,7 +137,10 @@ export class PocketSphinxStt implements SpeechToText {
     const key = JSON.stringify([grammar.phrases, [...grammar.names].sort(), grammar.vocabulary ?? []]);
     const known = this.grammars.get(key);
     if (known) return known;
-    const built = buildJsgf(grammar, [...(this.opts.vocabulary ?? COMMON_WORDS), ...(grammar.vocabulary ?? [])], (w) => this.dict.has(w));
+    const names = this.opts.decoys === false ? grammar.names : [...grammar.names, ...this.decoysFor(grammar.names)];
+    const built = buildJsgf({ ...grammar, names }, [...(this.opts.vocabulary ?? COMMON_WORDS), ...(grammar.vocabulary ?? [])], (w) =>
+      this.dict.has(w),
+    );
     const additions: Array<[string, string]> = [];
     for (const w of built.words) {
       if (this.dict.has(w)) continue;
@@ -151,6 +157,20 @@ export class PocketSphinxStt implements SpeechToText {
     this.grammars.set(key, entry);
     log.debug({ phrases: grammar.phrases.length, names: grammar.names.length, added: additions.length }, 'command grammar built');
     return entry;
+  }
+
+  /** Decoys in the dictionary that do not sound like any part of a name in the grammar. */
+  private decoysFor(names: string[]): string[] {
+    const parts = names.flatMap((n) => n.toLowerCase().split(/\s+/).map(normaliseWord)).filter(Boolean);
+    const phones = parts.map((p) => this.phones(p).split(' '));
+    return DECOY_NAMES.filter((d) => {
+      const dp = this.dict.get(d);
+      if (!dp || parts.includes(d)) return false;
+      // Left out when most of the shorter one's phones appear, in order, in the other
+      // ("maya" inside "xiaoming", "nadia" against "ana"): it could win that name's slot.
+      const d2 = dp.split(' ');
+      return phones.every((p) => lcs(p, d2) / Math.min(p.length, d2.length) < 0.6);
+    });
   }
 
   /**

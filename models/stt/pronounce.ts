@@ -80,8 +80,12 @@ export function ipaToArpabet(ipa: string): string {
       i += hit.length;
     } else i += 1; // stress marks, glottal stops, symbols with no ARPAbet phone
   }
+  // A doubled phone ("əə" in eSpeak's Xiaoming) is one phone to the decoder;
   // "ər" is one r-coloured vowel in ARPAbet.
-  return out.join(' ').replace(/\bAH R\b/g, 'ER');
+  return out
+    .filter((p, i) => p !== out[i - 1])
+    .join(' ')
+    .replace(/\bAH R\b/g, 'ER');
 }
 
 const LETTERS: Array<[RegExp, string]> = [

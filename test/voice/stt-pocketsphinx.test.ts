@@ -105,6 +105,14 @@ describe('commands spoken by eSpeak NG and Flite, with the grammar', () => {
     expect(plain.text).not.toContain('xiaoming'); // dictation alone has never heard of him
   });
 
+  it('a name nobody in memory has is never heard as someone who is in memory', async () => {
+    const inMemory = GRAMMAR.names.flatMap((n) => n.toLowerCase().split(' '));
+    for (const stranger of ['Fatima', 'Kenji', 'Olga', 'Siobhan', 'Priya']) {
+      const t = await stt.transcribe(padded(espeak(`where did i meet ${stranger}`, { speed: 150 })), { grammar: GRAMMAR });
+      for (const w of t.text.split(' ')) expect(inMemory).not.toContain(w);
+    }
+  });
+
   it('a question outside the grammar is dictated, not forced into a command', async () => {
     const t = await stt.transcribe(padded(await flite('what is the weather like in paris tomorrow', 'rms')), { grammar: GRAMMAR });
     expect(t.mode).toBe('dictation');
