@@ -1,3 +1,4 @@
+import type { Memory } from '../../memory/types.js';
 import type { CommandGrammar } from '../../models/stt/types.js';
 import { type NamedPerson, NameIndex } from './names.js';
 import { foldKey } from './normalize.js';
@@ -66,4 +67,34 @@ export function commandGrammar(people: NamedPerson[], opts: { commonNames?: bool
   for (const p of people) names.add(foldKey(p.name));
   if (opts.commonNames !== false) for (const n of COMMON_FIRST_NAMES) names.add(n);
   return { phrases: [...COMMAND_PHRASES], names: [...names].filter((n) => /^[a-z][a-z' -]*$/.test(n)).sort() };
+}
+
+/** Phrases with a free-text part (`<text>`, taken from dictation), for the facts of "this is X, he ..." and "remember that ...". */
+export const FREE_TEXT_PHRASES: readonly string[] = [
+  'this is <name> [he | she | they] <text>',
+  'remember that <text>',
+  'remember that <name> <text>',
+  'note that <text>',
+];
+
+const MAX_VOCABULARY = 3000;
+
+/**
+ * The grammar for the speech engine from what memory holds right now: the command
+ * phrases, the free-text ones, the names, and the words of notes and places (the
+ * words the wearer's facts tend to reuse), folded and de-duplicated.
+ */
+export function memoryGrammar(memory: Pick<Memory, 'people' | 'notes' | 'encounters'>): CommandGrammar {
+  const people = memory.people.list();
+  const base = commandGrammar(people);
+  const words = new Set<string>();
+  for (const p of people) {
+    const texts = [
+      ...memory.notes.forPerson(p.id).map((n) => n.text),
+      ...memory.encounters.forPerson(p.id).flatMap((e) => [e.place ?? '', e.context ?? '']),
+    ];
+    for (const t of texts) for (const w of foldKey(t).split(' ')) if (/^[a-z][a-z']*$/.test(w)) words.add(w);
+    if (words.size >= MAX_VOCABULARY) break;
+  }
+  return { ...base, phrases: [...base.phrases, ...FREE_TEXT_PHRASES], vocabulary: [...words].slice(0, MAX_VOCABULARY) };
 }

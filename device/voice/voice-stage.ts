@@ -11,7 +11,7 @@ import type { EventBus } from '../bus.js';
 import type { Clock, FacesInView, PersonalModel, PhonePairing, WhisperSink } from '../contracts.js';
 import type { Part } from '../controller.js';
 import { ExampleClassifier } from '../intents/classifier.js';
-import { commandGrammar } from '../intents/grammar.js';
+import { memoryGrammar } from '../intents/grammar.js';
 import { learnedExamples } from '../intents/learned.js';
 import { IntentRecognizer, type Recognition } from '../intents/recognizer.js';
 import type { SentenceEmbedder } from '../intents/types.js';
@@ -103,7 +103,7 @@ export function createVoiceStage(deps: VoiceStageDeps): VoiceStage {
     let text: string;
     let confidence: number;
     try {
-      const grammar = commandGrammar(memory.people.list());
+      const grammar = memoryGrammar(memory);
       const t = await deps.stt.transcribe(u.pcm, { grammar });
       text = t.text.trim();
       confidence = t.confidence;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { commandGrammar } from '../../device/intents/grammar.js';
+import { commandGrammar, memoryGrammar } from '../../device/intents/grammar.js';
 import { NameIndex } from '../../device/intents/names.js';
 import { cleanUtterance, foldKey, titleCaseName } from '../../device/intents/normalize.js';
 import { IntentRecognizer } from '../../device/intents/recognizer.js';
 import { parseIntroduction } from '../../device/intents/slots.js';
+import { FakeClock, local, testMemory } from './helpers/fakes.js';
 
 describe('cleaning utterances', () => {
   it.each([
@@ -77,5 +78,22 @@ describe('command grammar', () => {
     expect(g.phrases).toContain('this is <name>');
     expect(g.names).toEqual(expect.arrayContaining(['jose martinez', 'jose', 'martinez', 'zoe', 'tom']));
     for (const p of g.phrases) expect(p).toMatch(/^[a-z <>']+$/);
+  });
+});
+
+describe('memory grammar', () => {
+  it('adds the free-text phrases and the words of notes and places', () => {
+    const mem = testMemory(new FakeClock(local(2026, 5, 20)));
+    try {
+      const tom = mem.ids['Tom Baker'] as number;
+      mem.memory.notes.add({ personId: tom, text: 'Runs the bakery on Elm Street' });
+      mem.memory.encounters.start(tom, { source: 'face', place: 'the farmers market', at: local(2026, 5, 1) });
+      const g = memoryGrammar(mem.memory);
+      expect(g.phrases).toContain('this is <name> [he | she | they] <text>');
+      expect(g.vocabulary).toEqual(expect.arrayContaining(['runs', 'bakery', 'elm', 'street', 'farmers', 'market']));
+      expect(g.names).toEqual(expect.arrayContaining(['tom baker', 'jose martinez']));
+    } finally {
+      mem.cleanup();
+    }
   });
 });
