@@ -88,10 +88,10 @@ export function scorePeople(embedding: Float32Array, people: PersonVectors[], mo
  * Scores against the people in memory. Candidates come from the memory's nearest
  * samples (sqlite-vec or brute force, this model id only), then each candidate is
  * scored by template; templates are cached until `invalidate()` (call it after an
- * enrollment, a merge or a forget).
+ * enrollment, a merge or a forget); a person whose nearest sample is new to the cache is reloaded.
  */
 export class MemoryIdentity {
-  private cache = new Map<number, PersonVectors>();
+  private cache = new Map<number, PersonVectors & { sampleIds: Set<number> }>();
 
   constructor(
     private readonly memory: Memory,
@@ -102,6 +102,8 @@ export class MemoryIdentity {
   scores(embedding: Float32Array): PersonScore[] {
     const k = this.opts.candidates ?? 32;
     const hits = this.memory.faces.nearest(embedding, this.modelId, k);
+    // A sample the cache has not seen (enrolled by another process, say) refreshes that person.
+    for (const h of hits) if (this.cache.get(h.personId)?.sampleIds.has(h.sampleId) === false) this.cache.delete(h.personId);
     const ids = [...new Set(hits.map((h) => h.personId))];
     return scorePeople(
       embedding,
@@ -126,7 +128,8 @@ export class MemoryIdentity {
   private vectors(personId: number): PersonVectors {
     let v = this.cache.get(personId);
     if (!v) {
-      v = { personId, embeddings: this.memory.faces.embeddings(personId, this.modelId).map((s) => s.embedding) };
+      const rows = this.memory.faces.embeddings(personId, this.modelId);
+      v = { personId, embeddings: rows.map((r) => r.embedding), sampleIds: new Set(rows.map((r) => r.sampleId)) };
       this.cache.set(personId, v);
     }
     return v;

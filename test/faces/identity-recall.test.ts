@@ -139,6 +139,25 @@ describe('identity on the shared photos at the default threshold', () => {
   });
 });
 
+describe('memory-backed templates', () => {
+  it('reloads a person when memory holds a sample the cache has not seen', async () => {
+    const memory = await enrolled('cache.db', ['howard']);
+    try {
+      const { faces } = await analyzer.analyze(await decodeImageFile(cropPath('howard', 4)), { still: true });
+      const q = faces[0]?.embedding as Float32Array;
+      const identity = new MemoryIdentity(memory, analyzer.modelId, cfg);
+      const before = identity.scores(q)[0]?.similarity as number;
+      // Another process enrolls more of Howard: no invalidate() call reaches this matcher.
+      const howard = memory.people.findByName('howard')?.id as number;
+      memory.faces.add(howard, [{ modelId: analyzer.modelId, embedding: q, quality: 1 }]);
+      const after = identity.scores(q)[0]?.similarity as number;
+      expect(after).toBeGreaterThan(before + 0.05);
+    } finally {
+      memory.close();
+    }
+  });
+});
+
 describe('the decision rule', () => {
   const opts = { threshold: 0.5, margin: 0.05 };
   it('names only above the threshold and with a lead over the runner-up', () => {
