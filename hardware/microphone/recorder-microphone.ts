@@ -17,7 +17,7 @@ type RecordFn = (opts: Record<string, unknown>) => Recording;
 
 export interface RecorderOptions {
   recorder: 'arecord' | 'sox' | 'rec';
-  /** ALSA device (arecord -D) or sox/rec AUDIODEV. */
+  /** ALSA device: arecord -D, or AUDIODEV for sox (node-record-lpcm16 does both; rec takes the default device). */
   device?: string;
   chunkMs: number;
   /** Injected for tests; defaults to node-record-lpcm16's `record`. */
@@ -52,9 +52,6 @@ export class RecorderMicrophone implements Microphone {
         audioType: 'raw',
         recorder: this.opts.recorder,
         device: this.opts.device,
-        ...(this.opts.device && this.opts.recorder !== 'arecord'
-          ? { spawnOptions: { env: { ...process.env, AUDIODEV: this.opts.device } } }
-          : {}),
       });
     } catch (cause) {
       throw this.unavailable(cause);
