@@ -170,3 +170,22 @@ describe('pairing', () => {
     expect(f.pairing.status().locked).toBe(true);
   });
 });
+
+describe('rate limits', () => {
+  it('limits pairing requests per client, and API requests per client', async () => {
+    const f = await reviewFixture({ config: { review: { pairingRateLimitPerMinute: 3, rateLimitPerMinute: 8 } } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await f.app.inject({ ...PAIR, payload: { code: '000000' } })).statusCode);
+      expect(statuses.slice(0, 3).every((s) => s === 401 || s === 423)).toBe(true);
+      expect(statuses.slice(3)).toEqual([429, 429]);
+      const api: number[] = [];
+      for (let i = 0; i < 8; i++) api.push((await f.app.inject({ method: 'GET', url: '/api/people' })).statusCode);
+      expect(api.at(-1)).toBe(429);
+      // Another client address has its own budget.
+      expect((await f.app.inject({ method: 'GET', url: '/api/pairing', remoteAddress: '10.0.0.9' })).statusCode).toBe(200);
+    } finally {
+      await f.close();
+    }
+  });
+});
