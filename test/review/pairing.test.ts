@@ -180,8 +180,8 @@ describe('rate limits', () => {
       expect(statuses.slice(0, 3).every((s) => s === 401 || s === 423)).toBe(true);
       expect(statuses.slice(3)).toEqual([429, 429]);
       const api: number[] = [];
-      for (let i = 0; i < 8; i++) api.push((await f.app.inject({ method: 'GET', url: '/api/people' })).statusCode);
-      expect(api.at(-1)).toBe(429);
+      for (let i = 0; i < 9; i++) api.push((await f.app.inject({ method: 'GET', url: '/api/people' })).statusCode);
+      expect(api).toEqual([...Array(8).fill(401), 429]);
       // Another client address has its own budget.
       expect((await f.app.inject({ method: 'GET', url: '/api/pairing', remoteAddress: '10.0.0.9' })).statusCode).toBe(200);
     } finally {
