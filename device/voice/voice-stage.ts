@@ -64,6 +64,8 @@ export interface HandledUtterance {
 }
 
 const OWNER = 'voice-stage';
+/** How long after a wake word speech may take to start. */
+const WAKE_WINDOW_MS = 5000;
 
 export function createVoiceStage(deps: VoiceStageDeps): VoiceStage {
   const { config, bus, memory, clock } = deps;
@@ -84,13 +86,29 @@ export function createVoiceStage(deps: VoiceStageDeps): VoiceStage {
   let seq = 0;
   const at = () => clock.monotonic();
 
+  // After a wake word the VAD opens the utterance when speech starts (with its preroll), so the
+  // pause after "hey jarvis" is not part of it; no speech within WAKE_WINDOW_MS and it gives up.
+  let wakeArmedUntil = 0;
+
   function listen(trigger: 'button' | 'wake-word'): void {
-    if (segmenter.listening) return;
-    segmenter.begin();
+    if (segmenter.listening || wakeArmedUntil) return;
+    if (trigger === 'button') segmenter.begin();
+    else wakeArmedUntil = at() + WAKE_WINDOW_MS;
     bus.emit('listen-start', { at: at(), trigger });
   }
 
+  function hearing(): boolean {
+    if (segmenter.listening) return true;
+    if (wakeArmedUntil && at() > wakeArmedUntil) {
+      wakeArmedUntil = 0;
+      segmenter.reset();
+      bus.emit('vad-end', { at: at(), id: `u${++seq}`, samples: 0, reason: 'silence' });
+    }
+    return wakeArmedUntil > 0;
+  }
+
   function heard(u: Utterance | undefined, reason: Utterance['reason']): void {
+    wakeArmedUntil = 0;
     const id = `u${++seq}`;
     bus.emit('vad-end', { at: at(), id, samples: u?.pcm.length ?? 0, reason });
     if (!u) return; // a press with nothing said
@@ -151,7 +169,7 @@ export function createVoiceStage(deps: VoiceStageDeps): VoiceStage {
 
   async function readMicrophone(signal: AbortSignal): Promise<void> {
     for await (const chunk of deps.microphone.chunks(signal)) {
-      if (deps.wake && !segmenter.listening) {
+      if (deps.wake && !hearing()) {
         const score = await deps.wake.push(chunk);
         if (score !== null) {
           bus.emit('wake-word', { at: at(), model: deps.wake.model, score });
@@ -160,7 +178,7 @@ export function createVoiceStage(deps: VoiceStageDeps): VoiceStage {
         }
         continue;
       }
-      if (!segmenter.listening) continue;
+      if (!hearing()) continue;
       for (const ev of await segmenter.push(chunk)) {
         if (ev.type === 'utterance') heard(ev.utterance, ev.utterance.reason);
       }
@@ -176,7 +194,7 @@ export function createVoiceStage(deps: VoiceStageDeps): VoiceStage {
       if (classifier) await classifier.prepare(learnedExamples(memory.profile));
       bus.on(OWNER, 'button', (p) => {
         if (p.action === 'press') listen('button');
-        else if (p.action === 'release' && segmenter.listening) heard(segmenter.end('release'), 'release');
+        else if (p.action === 'release' && segmenter.listening && !wakeArmedUntil) heard(segmenter.end('release'), 'release');
       });
       // A recall whisper is something "repeat that" should repeat.
       bus.on(OWNER, 'recall', (p) => conversation.remember({ text: p.text, memoryIds: p.memoryIds }));

@@ -56,7 +56,7 @@ afterEach(async () => {
   mem.cleanup();
 });
 
-async function startStage(stt: ScriptedStt, wake?: WakeWordDetector): Promise<VoiceStage> {
+async function startStage(stt: ScriptedStt, wake?: WakeWordDetector, clock = new FakeClock(local(2026, 5, 20, 15))): Promise<VoiceStage> {
   const config = defaultConfig();
   stage = createVoiceStage({
     config,
@@ -67,7 +67,7 @@ async function startStage(stt: ScriptedStt, wake?: WakeWordDetector): Promise<Vo
     microphone: mic,
     whisper,
     wake,
-    clock: new FakeClock(local(2026, 5, 20, 15)),
+    clock,
   });
   await stage.start(abort.signal);
   return stage;
@@ -139,6 +139,25 @@ describe('voice stage', () => {
     expect(names().slice(0, 3)).toEqual(['wake-word', 'listen-start', 'vad-end']);
     expect(events[1]?.payload).toMatchObject({ trigger: 'wake-word' });
     expect(whisper.volume()).toBeCloseTo(0.65);
+  });
+
+  it('a wake word with no speech after it gives up after the wake window', async () => {
+    const clock = new FakeClock(local(2026, 5, 20, 15));
+    let fed = 0;
+    const wake: WakeWordDetector = { model: 'hey_jarvis', push: async () => (++fed === 2 ? 0.9 : null), reset: () => {} };
+    await startStage(new ScriptedStt([]), wake, clock);
+    mic.feed(silence(1));
+    await mic.drained();
+    clock.advance(6000);
+    mic.feed(silence(0.5));
+    await mic.drained();
+    expect(names()).toEqual(['wake-word', 'listen-start', 'vad-end']);
+    expect(events[2]?.payload).toMatchObject({ samples: 0 });
+    mic.feed(question);
+    mic.feed(silence(1.2));
+    await mic.drained();
+    await stage?.idle();
+    expect(names()).toHaveLength(3);
   });
 
   it('an empty transcript gets "didn\'t catch that"; an STT failure is an stt-error and a spoken apology', async () => {
