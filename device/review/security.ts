@@ -80,8 +80,18 @@ function originMatches(req: FastifyRequest): boolean {
 export function registerSecurity(app: FastifyInstance, pairing: PairingService): void {
   app.addHook('onRequest', async (req, reply) => {
     reply.headers(SECURITY_HEADERS);
+    if (req.url.startsWith('/api/') || req.url === '/api') reply.header('cache-control', 'no-store');
+  });
+
+  // preParsing, not onRequest: the rate limiter's per-route onRequest hook must count a request
+  // before it is refused here, or unpaired floods would never be limited. Still before the body is read.
+  app.addHook('preParsing', async (req, reply, payload) => {
+    const refused = check(req, reply);
+    return refused ?? payload;
+  });
+
+  function check(req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
     if (!req.url.startsWith('/api/') && req.url !== '/api') return;
-    reply.header('cache-control', 'no-store');
     const unsafe = UNSAFE.has(req.method);
     if (unsafe && !originMatches(req)) return deny(reply, 403, 'cross-origin', 'requests must come from this page');
     const headerToken = req.headers[CSRF_HEADER];
@@ -97,7 +107,7 @@ export function registerSecurity(app: FastifyInstance, pairing: PairingService):
     if (unsafe && headerToken !== csrfTokenFor(token)) return deny(reply, 403, 'csrf', `missing or wrong ${CSRF_HEADER} header`);
     req.phone = phone;
     req.sessionToken = token;
-  });
+  }
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     reply.header('cache-control', 'no-store');
