@@ -112,7 +112,7 @@ const microphone = z
  * the dlib net's cosines are compressed into 0.83-0.98, fr-feature's spread over 0-1.
  */
 export const FACE_THRESHOLDS = {
-  'fr-feature-512': { threshold: 0.33, margin: 0.05 },
+  'fr-feature-512': { threshold: 0.4, margin: 0.05 },
   'faceapi-recognition-128': { threshold: 0.9125, margin: 0.005 },
 } as const;
 
@@ -136,7 +136,7 @@ const faces = z
       .max(1)
       .default(FACE_THRESHOLDS['fr-feature-512'].threshold)
       .describe(
-        'Cosine similarity to name someone, calibrated per embedder (FACE_THRESHOLDS: fr-feature-512 0.33, faceapi-recognition-128 0.9125).',
+        'Cosine similarity to name someone, calibrated per embedder (FACE_THRESHOLDS: fr-feature-512 0.40, faceapi-recognition-128 0.9125).',
       ),
     margin: z
       .number()

@@ -174,7 +174,10 @@ export async function calibrateEmbedder(id: EmbedderId, gate: Gate, mode: ScoreM
       : [...CAL_ENROLLED, ...CAL_STRANGERS].includes(f.name),
   );
   const cal = calibrate(id, score(enroll(faces, CAL_ENROLLED), calQueries, mode), ids(CAL_ENROLLED));
-  const { threshold, margin } = cal;
+  // `--threshold T` reports a chosen threshold (e.g. the default, set above the plateau for safety) on the same data.
+  const fixed = process.argv.indexOf('--threshold');
+  const threshold = fixed > 0 ? Number(process.argv[fixed + 1]) : cal.threshold;
+  const { margin } = cal;
   const all = queries(faces, gate);
   const everyone = enroll(faces, [...PEOPLE]);
   const allScored = score(everyone, all, mode);
@@ -208,6 +211,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       json: { type: 'boolean' },
+      threshold: { type: 'string' },
       'min-size': { type: 'string' },
       'max-yaw': { type: 'string' },
       'min-blur': { type: 'string' },
