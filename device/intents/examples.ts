@@ -103,6 +103,10 @@ export const SEED_EXAMPLES: Record<IntentName, string[]> = {
     'how far is the station',
     'who did I meet at the conference',
     'what did we talk about yesterday',
+    'stop talking',
+    'thank you',
+    'hello there',
+    'good night',
   ],
 };
 

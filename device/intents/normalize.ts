@@ -25,6 +25,8 @@ const CONTRACTIONS: Array<[RegExp, string]> = [
   [/\b(what|who|where|i|you|we|they)'ve\b/gi, '$1 have'],
   [/\b(i|you|he|she|we|they)'ll\b/gi, '$1 will'],
   [/\bi'm\b/gi, 'i am'],
+  // "I'd like" is far more common in questions to mnemo than "I had".
+  [/\b(i|you|we|they)'d\s+(like|love|want|prefer)\b/gi, '$1 would $2'],
   [/\b(can)'t\b/gi, 'can not'],
   [/\bwon't\b/gi, 'will not'],
   [/\b(do|does|did|is|are|was|were|have|has|had|could|would|should)n't\b/gi, '$1 not'],

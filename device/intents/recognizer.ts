@@ -41,7 +41,9 @@ export class IntentRecognizer {
     }
     if (this.deps.classifier) {
       const c = await this.deps.classifier.classify(stripFraming(cleaned), names);
-      if (c.decision !== 'reject') {
+      // A yes or no is never asked back ("did you mean: yes?"): only a clear one counts.
+      const yesNo = c.intent === 'confirm' || c.intent === 'deny';
+      if (c.decision === 'accept' || (c.decision === 'ask' && !yesNo)) {
         const slots = slotsFromFreeText(c.intent, stripFraming(cleaned), names);
         if (slots) return { intent: c.intent, slots, via: 'examples', score: c.score, cleaned, decision: c.decision };
       }

@@ -97,6 +97,13 @@ const RULES: Rule[] = [
   },
   {
     intent: 'who-is-this',
+    re: new RegExp(
+      String.raw`^(?:do|can|could)\s+you\s+(?:recognize|recognise|identify|place|name)\s+${IN_VIEW}(?:\s+(?:at all|again))?$`,
+      'i',
+    ),
+  },
+  {
+    intent: 'who-is-this',
     re: /^(?:what is|what was|tell me|remind me of|say|give me)\s+(?:his|her|their|this person's|that person's|this guy's|this woman's|the person's)\s+name(?:\s+again)?$/i,
   },
   {
@@ -141,6 +148,16 @@ const RULES: Rule[] = [
     groups: ['name'],
   },
   { intent: 'where-met', re: /^how\s+did\s+we\s+meet(?:\s+again)?$/i },
+  {
+    intent: 'where-met',
+    re: new RegExp(String.raw`^(?:have|did)\s+i\s+(?:ever\s+)?(?:met|meet)\s+${NAME}(?:\s+(?:before|already|somewhere))*$`, 'i'),
+    groups: ['name'],
+  },
+  {
+    intent: 'where-met',
+    re: new RegExp(String.raw`^where\s+(?:have|had)\s+i\s+seen\s+${NAME}(?:\s+(?:before|already))*$`, 'i'),
+    groups: ['name'],
+  },
   // when did I last see X (before "when did I meet X", which is a where-met)
   {
     intent: 'last-seen',
@@ -203,6 +220,7 @@ const RULES: Rule[] = [
     re: /^(?:about|anything (?:on|about)|everything (?:on|about)|info on|information (?:on|about)|details on|(?:give me\s+)?the (?:rundown|lowdown|scoop|details|info|story|background) on|what is the (?:story|deal) with|what about|remind me about|brief me on|fill me in on|update me on|refresh my memory (?:on|about)|background on)\s+(.+?)$/i,
     groups: ['name'],
   },
+  { intent: 'what-know', re: /^what\s+(?:is|was)\s+(.+?)'s\s+(?:story|deal|background|thing)(?:\s+again)?$/i, groups: ['name'] },
   {
     intent: 'what-know',
     re: /^(?:who\s+(?:is|was)|do you know|do you remember|do i know|know anything about)\s+(.+?)(?:\s+again)?$/i,
@@ -226,7 +244,7 @@ const RULES: Rule[] = [
   },
   {
     intent: 'shorter',
-    re: /\b(?:shorter|briefer|be brief|keep it (?:short|brief)|less detail(?:s|ed)?|(?:too|so|way too) long|more concise|concise|fewer words|less words|short answers?|brief answers?|less (?:info|information)|do not ramble|get to the point|just the (?:name|basics|short version)|shorten|more brief|less wordy|too wordy|fewer details|too much detail|too many details|less talking)\b/i,
+    re: /\b(?:shorter|briefer|be brief|keep it (?:short|brief)|less detail(?:s|ed)?|(?:too|so|way too) long|more concise|concise|fewer words|less words|short answers?|brief answers?|less (?:info|information)|do not ramble|get to the point|just the (?:name|basics|short version)|shorten|more brief|less wordy|too wordy|fewer details|too much detail|too many details|less talking|too much info(?:rmation)?)\b/i,
     maxWords: 9,
   },
   {

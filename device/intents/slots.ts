@@ -62,7 +62,7 @@ function rememberSlots(raw: Slots, names: NameIndex): Slots {
 }
 
 const RELATION =
-  /^(?:my|our)\s+(?:new\s+|old\s+|good\s+|best\s+|dear\s+)?(?:friend|colleague|coworker|co-worker|neighbour|neighbor|boss|manager|cousin|brother|sister|uncle|aunt|nephew|niece|classmate|teacher|student|doctor|dentist|partner|client|landlord|roommate|flatmate|mate|buddy|pal)\s+/i;
+  /^(?:my|our)\s+(?:new\s+|old\s+|good\s+|best\s+|dear\s+)?(?:friend|colleague|coworker|co-worker|neighbour|neighbor|boss|manager|cousin|brother|sister|uncle|aunt|nephew|niece|classmate|teacher|student|doctor|dentist|partner|client|landlord|roommate|flatmate|mate|buddy|pal)[\s,]+/i;
 const HONORIFIC = /^(?:mister|mr|mrs|ms|miss|doctor|dr|professor|prof)\.?\s+/i;
 const NOT_NAME = new Set(
   (
