@@ -54,6 +54,8 @@ export interface VoiceStage extends Part {
   handleText(text: string, confidence?: number): Promise<HandledUtterance>;
   /** Waits until every utterance heard so far is answered. */
   idle(): Promise<void>;
+  /** Resolves true once the example classifier is in use (false: rules only). */
+  classifierReady(): Promise<boolean>;
 }
 
 export interface HandledUtterance {
@@ -73,7 +75,11 @@ export function createVoiceStage(deps: VoiceStageDeps): VoiceStage {
   const conversation = new Conversation(config.voice.confirmSeconds * 1000);
   const th = config.voice.intentExamples;
   const classifier = deps.embedder && th.enabled ? new ExampleClassifier(deps.embedder, th) : undefined;
-  const recognizer = new IntentRecognizer({ people: () => memory.people.list(), classifier });
+  // The rules answer from the first utterance; the classifier joins once its examples are embedded
+  // (seconds on a Pi), so a slow embedding never delays the stage's start.
+  let ready: ExampleClassifier | undefined;
+  let prepared: Promise<boolean> = Promise.resolve(false);
+  let recognizer = new IntentRecognizer({ people: () => memory.people.list() });
   const segmenter = new UtteranceSegmenter(deps.vad, {
     silenceMs: config.voice.silenceMs,
     maxUtteranceSeconds: config.voice.maxUtteranceSeconds,
@@ -152,7 +158,7 @@ export function createVoiceStage(deps: VoiceStageDeps): VoiceStage {
       pairing: deps.pairing,
       whisper: deps.whisper,
       personalModel: deps.personalModel,
-      classifier,
+      classifier: ready,
       utteranceId: utterance.id,
     });
     await speak(id, answer);
@@ -191,7 +197,20 @@ export function createVoiceStage(deps: VoiceStageDeps): VoiceStage {
     name: 'voice',
     async start(signal) {
       await deps.stt.load();
-      if (classifier) await classifier.prepare(learnedExamples(memory.profile));
+      if (classifier) {
+        prepared = classifier
+          .prepare(learnedExamples(memory.profile))
+          .then(() => {
+            ready = classifier;
+            recognizer = new IntentRecognizer({ people: () => memory.people.list(), classifier });
+            log.info({ examples: classifier.size }, 'intent classifier ready');
+            return true;
+          })
+          .catch((err) => {
+            log.warn({ reason: errorMessage(err) }, 'intent classifier did not load: rules only');
+            return false;
+          });
+      }
       bus.on(OWNER, 'button', (p) => {
         if (p.action === 'press') listen('button');
         else if (p.action === 'release' && segmenter.listening && !wakeArmedUntil) heard(segmenter.end('release'), 'release');
@@ -218,5 +237,6 @@ export function createVoiceStage(deps: VoiceStageDeps): VoiceStage {
       return run;
     },
     idle: () => queue.then(() => undefined),
+    classifierReady: () => prepared,
   };
 }

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { defaultConfig } from '../../config/schema.js';
 import { EventBus } from '../../device/bus.js';
 import type { MnemoEventName, MnemoEvents } from '../../device/events.js';
+import { loadSentenceEmbedder } from '../../device/voice/sentence.js';
 import { createVoiceStage, type VoiceStage, type WakeWordDetector } from '../../device/voice/voice-stage.js';
 import { SileroVad } from '../../models/vad/index.js';
 import { testModelStore } from '../helpers/models.js';
@@ -173,6 +174,27 @@ describe('voice stage', () => {
     expect(whisper.said.map((w) => w.text)).toEqual(["Sorry, I didn't catch that.", "Sorry, I couldn't understand that."]);
     expect(names()).toContain('stt-error');
     expect(mem.memory.utterances.recent()).toEqual([]);
+  });
+
+  it('the example classifier joins after start and answers phrasings no rule knows', async () => {
+    const embedder = await loadSentenceEmbedder(testModelStore());
+    const config = defaultConfig();
+    stage = createVoiceStage({
+      config,
+      bus,
+      memory: mem.memory,
+      stt: new ScriptedStt([]),
+      vad,
+      microphone: mic,
+      whisper,
+      embedder,
+      clock: new FakeClock(local(2026, 5, 20, 15)),
+    });
+    await stage.start(abort.signal);
+    expect(await stage.classifierReady()).toBe(true);
+    const r = await stage.handleText('where did Ana and I cross paths');
+    expect(r.recognition).toMatchObject({ intent: 'where-met', via: 'examples', slots: { name: 'Ana Lima' } });
+    expect(r.answer.text).toBe('You met Ana Lima at the robotics meetup on March 3rd.');
   });
 
   it('handleText runs the same path for typed text', async () => {
