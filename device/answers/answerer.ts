@@ -62,7 +62,8 @@ async function route(rec: Recognition, question: string, ctx: AnswerContext): Pr
   const now = ctx.clock.now();
   if (rec.intent === 'confirm' || rec.intent === 'deny') return settle(rec.intent === 'confirm', ctx);
   ctx.conversation.clear();
-  if (rec.decision === 'ask') {
+  // Nothing to confirm about someone memory does not know: the answer says so directly.
+  if (rec.decision === 'ask' && rec.slots.nameKnown !== 'no') {
     ctx.conversation.ask({ kind: 'clarify', intent: rec.intent, slots: rec.slots, phrasing: question }, now);
     return reply(
       `Did you mean: ${describeIntent(rec.intent, rec.slots, ctx.memory)}? Say yes or no.`,

@@ -33,7 +33,8 @@ export interface AskDeps {
   memory: Memory;
   clock?: Clock;
   personalModel?: PersonalModel;
-  embedder?: SentenceEmbedder;
+  /** The sentence embedder, or a loader for it: loaded only when no rule matched. */
+  embedder?: SentenceEmbedder | (() => Promise<SentenceEmbedder | undefined>);
   thresholds?: Config['voice']['intentExamples'];
   /** Answer yes to a question the answer asks ("forget Ana? say yes"). */
   yes?: boolean;
@@ -46,12 +47,20 @@ export async function ask(text: string, deps: AskDeps): Promise<AskResult> {
   const { memory } = deps;
   const clock = deps.clock ?? systemClock;
   const th = deps.thresholds;
-  const classifier = deps.embedder && th?.enabled !== false ? new ExampleClassifier(deps.embedder, th) : undefined;
-  if (classifier) await classifier.prepare(learnedExamples(memory.profile));
-  const recognizer = new IntentRecognizer({ people: () => memory.people.list(), classifier });
+  const people = () => memory.people.list();
+  let rec = await new IntentRecognizer({ people }).recognize(text);
+  // The classifier (seconds to load) only when the rules did not know the phrasing.
+  let classifier: ExampleClassifier | undefined;
+  if (rec.via === 'fallback' && deps.embedder && th?.enabled !== false) {
+    const embedder = typeof deps.embedder === 'function' ? await deps.embedder() : deps.embedder;
+    if (embedder) {
+      classifier = new ExampleClassifier(embedder, th);
+      await classifier.prepare(learnedExamples(memory.profile));
+      rec = await new IntentRecognizer({ people, classifier }).recognize(text);
+    }
+  }
   const conversation = new Conversation((deps.confirmSeconds ?? 15) * 1000);
   const utterance = memory.utterances.add(text, clock.now());
-  const rec = await recognizer.recognize(text);
   const ctx = { memory, clock, conversation, personalModel: deps.personalModel, classifier, utteranceId: utterance.id };
   let answer = await answerIntent(rec, text, ctx);
   if (deps.yes && conversation.hasPending(clock.now())) {
@@ -85,14 +94,16 @@ export function registerAsk(program: Command): void {
       }
       const memory = openMemoryFromConfig(config.memory);
       const models = new ModelStore(config.models.dir);
-      const embedder = opts.examples !== false && config.voice.intentExamples.enabled ? await loadSentenceEmbedder(models) : undefined;
-      const personal = await createPersonalModel({
-        config,
-        memory,
-        models,
-        bus: new EventBus(),
-        embed: embedder ? (t) => embedder.embed(t) : undefined,
-      });
+      // Loaded on first use only: a phrasing the rules know needs no sentence model.
+      let loading: Promise<SentenceEmbedder | undefined> | undefined;
+      const load = () => (loading ??= loadSentenceEmbedder(models));
+      const embedder = opts.examples !== false && config.voice.intentExamples.enabled ? load : undefined;
+      const embed = async (texts: string[]) => {
+        const e = await load();
+        if (!e) throw new MnemoError('model-missing', 'sentence embeddings are not available', { fix: 'mnemo models pull use-lite-512' });
+        return e.embed(texts);
+      };
+      const personal = await createPersonalModel({ config, memory, models, bus: new EventBus(), embed });
       try {
         const result = await ask(text, {
           memory,
