@@ -41,6 +41,18 @@ describe('mnemo ask', () => {
     expect(mem.memory.people.get(bob)).toBeUndefined();
   });
 
+  it('loads the sentence model only when no rule matched the phrasing', async () => {
+    let loads = 0;
+    const embedder = async () => {
+      loads++;
+      return undefined;
+    };
+    await ask('where did I meet Ana', { memory: mem.memory, clock, embedder });
+    expect(loads).toBe(0);
+    expect((await ask('what should I cook tonight', { memory: mem.memory, clock, embedder })).answer).toBe("I don't know that yet.");
+    expect(loads).toBe(1);
+  });
+
   it('refuses empty text with invalid-argument', async () => {
     await expect(ask('  ', { memory: mem.memory })).rejects.toMatchObject({ code: 'invalid-argument' });
   });
