@@ -74,7 +74,7 @@ function remember(slots: Slots, ctx: AnswerContext): Answer {
   const person = personId === null ? undefined : ctx.memory.people.get(personId);
   const note = ctx.memory.notes.add({ personId: person?.id ?? null, text: fact, utteranceId: ctx.utteranceId ?? null, actor: 'voice' });
   if (!person) return reply('Okay, noted.', 'memory', [`note:${note.id}`]);
-  return reply(`Okay, I'll remember that about ${person.name}.`, 'memory', [`note:${note.id}`, `person:${person.id}`]);
+  return reply(`Okay, noted for ${person.name}.`, 'memory', [`note:${note.id}`, `person:${person.id}`]);
 }
 
 async function enroll(slots: Slots, ctx: AnswerContext): Promise<Answer> {

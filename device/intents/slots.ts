@@ -101,6 +101,7 @@ export function parseIntroduction(rest: string): Slots | undefined {
     .replace(/^(?:is|was|are)\s+/i, '')
     .trim();
   const slots: Slots = { name: titleCaseName(nameWords.join(' ')) };
-  if (note) slots.note = note;
+  // A stray syllable from speech recognition ("this is ana a") is not a fact.
+  if (note && /\p{L}{3,}/u.test(note)) slots.note = note;
   return slots;
 }

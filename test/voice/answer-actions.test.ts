@@ -53,7 +53,7 @@ describe('actions', () => {
     const { answer } = await say("Remember that Ana's daughter is Mia.", { utteranceId: utterance.id });
     const notes = mem.memory.notes.forPerson(mem.ids['Ana Lima'] as number);
     expect(notes.map((n) => [n.text, n.utteranceId])).toEqual([["Ana's daughter is Mia", utterance.id]]);
-    expect(answer.text).toBe("Okay, I'll remember that about Ana Lima.");
+    expect(answer.text).toBe('Okay, noted for Ana Lima.');
     expect(answer.memoryIds).toContain(`note:${notes[0]?.id}`);
   });
 

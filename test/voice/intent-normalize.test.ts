@@ -60,6 +60,7 @@ describe('introductions', () => {
     ['Renée', { name: 'Renée' }],
     ['tom baker from the gym', { name: 'Tom Baker', note: 'from the gym' }],
     ['Ana, her husband is Tom', { name: 'Ana', note: 'her husband is Tom' }],
+    ['ana a', { name: 'Ana' }],
   ])('%s', (rest, slots) => expect(parseIntroduction(rest)).toEqual(slots));
   it.each(['great', 'it', 'not what I wanted', 'so cool'])('"this is %s" is not an introduction', async (rest) => {
     expect(parseIntroduction(rest)).toBeUndefined();
