@@ -194,7 +194,7 @@ async function act(
     world.microphone.speak(pcm);
     add('wearer', `"${step.say}"`);
     at = performance.now();
-    await sleep((pcm.length / 16000) * 1000 + 250);
+    await sleep((pcm.length / 16000) * 1000 + 600);
     await world.button('release');
   }
   if (step.wait) await sleep(parseDuration(step.wait));

@@ -78,7 +78,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const latency = new DemoLatency(runtime.bus);
   const controller = new Controller(runtime.parts);
   // The wearer's voice: another engine voice than mnemo's, made at run time.
-  const wearer = createTextToSpeech('flite', 'awb');
+  const wearer = createTextToSpeech('flite', 'rms');
   const views = new Map<string, Awaited<ReturnType<typeof renderView>>>();
   let glasses: Awaited<ReturnType<typeof startVirtualGlasses>> | undefined;
   try {
