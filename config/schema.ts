@@ -99,7 +99,10 @@ const microphone = z
   .strictObject({
     source: z.enum(['device', 'replay']).default('device').describe('device: a real recorder; replay: WAV files or a timeline.'),
     recorder: z.enum(['arecord', 'sox', 'rec']).default('arecord').describe('The program node-record-lpcm16 runs (16 kHz mono s16le).'),
-    device: z.string().optional().describe('ALSA device for arecord (-D) and sox (AUDIODEV); rec uses the default; unset: the default device.'),
+    device: z
+      .string()
+      .optional()
+      .describe('ALSA device for arecord (-D) and sox (AUDIODEV); rec uses the default; unset: the default device.'),
     path: z.string().optional().describe('replay: a WAV file or a timeline file (YAML/JSON list of {wav}, {silence}, {noise}).'),
     chunkMs: z.number().int().min(10).max(1000).default(32).describe('Chunk length; 32 ms = one Silero VAD window.'),
     replaySpeed: z.number().min(0).default(1).describe('replay: 1 = real time, 10 = ten times faster, 0 = no waiting.'),

@@ -9,15 +9,19 @@ import { createFaceAnalyzer } from '../models/faces/analyzer.js';
 import { ModelStore } from '../models/store.js';
 import { createSpeechToText } from '../models/stt/factory.js';
 import { SileroVad } from '../models/vad/index.js';
+import { OpenWakeWord } from '../models/wake/open-wake-word.js';
+import { WakeTrigger } from '../models/wake/wake-trigger.js';
 import { EventBus } from './bus.js';
 import { ensureModels } from './commands/models.js';
 import { type Clock, type FacesInView, systemClock, type WhisperSink } from './contracts.js';
 import { type Part, part } from './controller.js';
 import { createFacesStage, type FacesStage } from './faces/index.js';
+import type { SentenceEmbedder } from './intents/types.js';
 import { createPersonalModel, type PersonalModelService } from './personal/factory.js';
 import { createRecallPolicy } from './recall/index.js';
 import { createReviewServer, type ReviewServer } from './review/server.js';
 import { createGlassesParts, type GlassesParts } from './runtime-glasses.js';
+import { loadSentenceEmbedder } from './voice/sentence.js';
 import { createVoiceStage, type VoiceStage } from './voice/voice-stage.js';
 
 /*
@@ -94,6 +98,8 @@ export function buildRuntime(config: Config, overrides: RuntimeOverrides = {}): 
   const voice = later<VoiceStage>('voice stage');
   const faces = later<FacesStage>('faces stage');
   let recallPolicy: Part | undefined;
+  let sentences: SentenceEmbedder | undefined;
+  let personalParts: Part[] = [];
 
   const parts: Part[] = [
     part('models', async () => {
@@ -141,12 +147,19 @@ export function buildRuntime(config: Config, overrides: RuntimeOverrides = {}): 
     },
     {
       name: 'personal-model',
-      async start() {
-        personal.set(await createPersonalModel({ config, memory: memory.get(), models, bus }));
+      async start(signal) {
+        // One sentence encoder for the intent classifier and the personal model's retrieval.
+        sentences = await loadSentenceEmbedder(models);
+        personal.set(await createPersonalModel({ config, memory: memory.get(), models, bus, embed: sentences?.embed }));
         const st = personal.get().status();
         if (!st.available) log.info({ missing: st.message, fix: st.fix }, 'answering from templates');
+        // Loads the weights and back-fills note vectors in the background.
+        const background = personal.get().part();
+        await background.start(signal);
+        personalParts = [background];
       },
       async stop() {
+        for (const p of personalParts.reverse()) await p.stop();
         await personal.maybe()?.dispose();
       },
     },
@@ -162,6 +175,10 @@ export function buildRuntime(config: Config, overrides: RuntimeOverrides = {}): 
         const recall = createRecallPolicy({ config, bus, memory: memory.get(), whisper: glasses.get().whisper, clock });
         await recall.start();
         recallPolicy = recall;
+        // Opt-in conversation summaries into encounters (a no-op unless capture.conversations).
+        const capture = personal.get().capturePart(stage);
+        await capture.start(signal);
+        personalParts.push(capture);
       },
       async stop() {
         await recallPolicy?.stop();
@@ -172,6 +189,9 @@ export function buildRuntime(config: Config, overrides: RuntimeOverrides = {}): 
       name: 'voice',
       async start(signal) {
         const [stt, vad] = await Promise.all([createSpeechToText(config, models), SileroVad.load(models)]);
+        const w = config.voice.wakeWord;
+        // The wake models are CC BY-NC-SA (non-commercial): loaded only when the wearer opted in.
+        const wake = w.enabled ? new WakeTrigger(await OpenWakeWord.load(models, w.model), w.threshold) : undefined;
         const stage = createVoiceStage({
           config,
           bus,
@@ -183,6 +203,8 @@ export function buildRuntime(config: Config, overrides: RuntimeOverrides = {}): 
           faces: faces.maybe() ? withPlace(faces.get(), place) : undefined,
           pairing: review.maybe(),
           personalModel: personal.maybe(),
+          embedder: sentences,
+          wake,
           clock,
         });
         await stage.start(signal);

@@ -74,6 +74,7 @@ interface AskOpts {
   json?: boolean;
   yes?: boolean;
   examples?: boolean;
+  llm?: boolean;
 }
 
 export function registerAsk(program: Command): void {
@@ -84,6 +85,7 @@ export function registerAsk(program: Command): void {
     .option('--json', 'one JSON object {transcript, confidence, intent, slots, answer, memoryIds}')
     .option('--yes', 'answer yes when the answer asks for confirmation (forget)')
     .option('--no-examples', 'rules only: skip the sentence-embedding classifier')
+    .option('--no-llm', 'template answers only, even when the personal model is present (to compare)')
     .action(async (text: string, opts: AskOpts, cmd: Command) => {
       const config = commandConfig(cmd, opts.memory ? { memory: { path: opts.memory } } : {});
       if (opts.memory && !existsSync(config.memory.path)) {
@@ -103,7 +105,18 @@ export function registerAsk(program: Command): void {
         if (!e) throw new MnemoError('model-missing', 'sentence embeddings are not available', { fix: 'mnemo models pull use-lite-512' });
         return e.embed(texts);
       };
-      const personal = await createPersonalModel({ config, memory, models, bus: new EventBus(), embed });
+      const personal = await createPersonalModel({
+        config,
+        memory,
+        models,
+        bus: new EventBus(),
+        embed,
+        ...(opts.llm === false ? { generator: null } : {}),
+      });
+      const status = personal.status();
+      // Said on stderr so `--json` stays one object: what is missing and the command that gets it.
+      if (!status.available && opts.llm !== false)
+        process.stderr.write(`mnemo: ${status.message}; answering from templates (fix: ${status.fix})\n`);
       try {
         const result = await ask(text, {
           memory,

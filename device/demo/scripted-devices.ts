@@ -78,6 +78,13 @@ export class ScriptedMicrophone implements Microphone {
   private offset = 0;
   private stopFlag = false;
   private open = false;
+  // A fixed-seed noise floor, so every run of a scenario hears the same room.
+  private seed = 12345;
+
+  private noise(): number {
+    this.seed = (this.seed * 1103515245 + 12345) % 2147483648;
+    return Math.round((this.seed / 2147483648 - 0.5) * 20);
+  }
 
   /** The wearer starts saying this now. */
   speak(pcm: Int16Array): void {
@@ -101,7 +108,7 @@ export class ScriptedMicrophone implements Microphone {
           this.offset += CHUNK;
           if (this.offset >= this.speech.length) this.speech = null;
         }
-        for (let j = 0; j < CHUNK; j++) chunk[j] = (chunk[j] as number) + Math.round((Math.random() - 0.5) * 20);
+        for (let j = 0; j < CHUNK; j++) chunk[j] = (chunk[j] as number) + this.noise();
         yield chunk;
       }
     } finally {

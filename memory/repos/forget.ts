@@ -9,8 +9,8 @@ const log = logger('mnemo:memory');
 /*
  * Forgetting deletes every trace of a person in one transaction: face samples (vectors,
  * vec0 entries and thumbnails), encounters, notes, their text vectors and FTS rows, the
- * utterances those notes came from, feedback that cited them; the name is redacted in
- * whatever else is kept (other utterances, notes, encounter text). Audit rows never hold
+ * utterances those notes came from or that mention the person, feedback that cited them;
+ * the name is redacted in whatever else is kept (other people's notes, encounter text). Audit rows never hold
  * names. Afterwards the FTS index is rewritten and the WAL checkpointed and truncated:
  * with secure_delete on, freed pages are zeroed, so the bytes are gone from the main
  * file and from the WAL.
@@ -63,7 +63,11 @@ export function forgetPerson(s: Store, faces: FacesStore, id: number, actor: Act
         if (mentions(r.t, terms)) upd.run(redact(r.t, terms), r.id);
       }
     };
-    redactColumn('utterances', 'text');
+    // A transcript that mentions the person is about them ("this is Bob, he runs the bakery"):
+    // redacting the name would keep the rest of what was said, so it is deleted.
+    for (const u of db.prepare('select id, text from utterances').all() as Array<{ id: number; text: string }>) {
+      if (mentions(u.text, terms)) delUtterance.run(u.id);
+    }
     redactColumn('notes', 'text');
     redactColumn('encounters', 'context');
     redactColumn('encounters', 'place');

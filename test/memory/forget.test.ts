@@ -54,7 +54,8 @@ describe('forget', () => {
     expect(m.notes.search('llamas')).toEqual([]);
     expect(m.notes.search('glimmerfen')).toEqual([]);
     expect(m.faces.nearest(embeddings[0] as Float32Array, 'fr-512', 3).map((h) => h.personId)).toEqual([other.person.id]);
-    expect(m.utterances.recent().map((x) => x.text)).toEqual(['I saw [forgotten] today']);
+    // What the wearer said about the person is about them: deleted, not redacted.
+    expect(m.utterances.recent().map((x) => x.text)).toEqual([]);
     expect(m.notes.forPerson(other.person.id)[0]?.text).toBe('brother-in-law of [forgotten], who is nice');
     expect(m.feedback.list()).toEqual([]);
     expect(m.textVectors.nearest(randomVector(384, 7), 'minilm', 5)).toEqual([]);
