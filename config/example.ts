@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { envName } from './env.js';
+import { dataDir } from './paths.js';
 import { configSchema, defaultConfig } from './schema.js';
 
 /*
@@ -39,8 +40,13 @@ function render(schema: z.ZodType, value: unknown, path: string[], indent: strin
       continue;
     }
     out.push(`${indent}# ${doc ? `${doc} ` : ''}(env ${envName(p)})`);
-    // Paths under the home dir are shown as ~/..., which the loader expands.
-    const shown = typeof v === 'string' && v.startsWith(homedir()) ? `~${v.slice(homedir().length)}` : v;
+    // The data dir is shown as its usual place (it follows XDG_DATA_HOME), and the home dir as ~.
+    const shown =
+      typeof v === 'string' && v.startsWith(dataDir())
+        ? `~/.local/share/mnemo${v.slice(dataDir().length)}`
+        : typeof v === 'string' && v.startsWith(homedir())
+          ? `~${v.slice(homedir().length)}`
+          : v;
     const line = shown === undefined ? `${key}:` : stringify({ [key]: shown }, { lineWidth: 0 }).trimEnd();
     out.push(...line.split('\n').map((l) => `${indent}# ${l}`));
   }
@@ -51,6 +57,7 @@ export function exampleConfig(): string {
     '# mnemo configuration. Every setting is shown commented out with its default;',
     '# uncomment what you change. Validate with `mnemo config check FILE`.',
     '# Each setting can also be set from the environment: MNEMO_<SECTION>__<SETTING_IN_SNAKE_CASE>.',
+    '# ~/.local/share/mnemo stands for the data dir: $XDG_DATA_HOME/mnemo when that is set.',
     '',
   ];
   const defaults = defaultConfig();
