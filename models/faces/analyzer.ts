@@ -2,7 +2,6 @@ import type { Config } from '../../config/schema.js';
 import { cropJpeg } from '../image.js';
 import type { ModelStore } from '../store.js';
 import { type Detection, UltraFaceDetector } from './detector.js';
-import { DlibResNetEmbedder } from './dlib-resnet.js';
 import type { EmbedderId, FaceEmbedder } from './embedder.js';
 import { FrFeatureEmbedder } from './fr-feature.js';
 import { estimateYaw, LandmarkModel, type LandmarkResult } from './landmarks.js';
@@ -44,7 +43,12 @@ class OnnxFaceAnalyzer implements MnemoFaceAnalyzer {
     const emb = await this.store.require(this.modelId);
     const detector = new UltraFaceDetector(det as string);
     const landmarks = new LandmarkModel(lmk as string);
-    const embedder = this.modelId === 'fr-feature-512' ? new FrFeatureEmbedder(emb[0] as string) : new DlibResNetEmbedder(emb);
+    // tfjs (and its wasm backend) load only when the dlib net is chosen: the sentence encoder
+    // bundles its own tfjs, and two copies registering kernels flood stderr with warnings.
+    const embedder =
+      this.modelId === 'fr-feature-512'
+        ? new FrFeatureEmbedder(emb[0] as string)
+        : new (await import('./dlib-resnet.js')).DlibResNetEmbedder(emb);
     await Promise.all([detector.load(), landmarks.load(), embedder.load()]);
     this.detector = detector;
     this.landmarks = landmarks;
