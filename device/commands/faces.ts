@@ -11,7 +11,8 @@ import type { AnalyzedFace, Box } from '../../models/faces/types.js';
 import { decodeImageFile } from '../../models/image.js';
 import { ModelStore } from '../../models/store.js';
 import { commandConfig, output, table } from '../cli-context.js';
-import { dot, type IdentityDecision, MemoryIdentity } from '../faces/identity.js';
+import { type IdentityDecision, MemoryIdentity } from '../faces/identity.js';
+import { dot } from '../vector-math.js';
 
 /*
  * `mnemo faces detect|enroll|identify IMAGE...` on still photos. Every image is

@@ -5,25 +5,13 @@
  * rather than piling up near-duplicates of one moment.
  */
 
+import { cosine } from '../vector-math.js';
+
 export interface Embedded<T> {
   item: T;
   embedding: Float32Array;
   /** Tie-breaker and weight: higher quality is preferred among equally diverse candidates. */
   quality?: number;
-}
-
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
 export function mostDiverse<T>(candidates: Array<Embedded<T>>, keep: number): T[] {

@@ -1,4 +1,5 @@
 import type { Memory } from '../../memory/types.js';
+import { dot } from '../vector-math.js';
 
 /*
  * Who a face is. Each enrolled person is scored against the embedding (cosine
@@ -38,12 +39,6 @@ export function decide(scores: PersonScore[], opts: DecideOptions): IdentityDeci
   if (best.similarity < opts.threshold) return { kind: 'unknown', similarity: best.similarity, margin };
   if (margin < opts.margin) return { kind: 'ambiguous', similarity: best.similarity, margin };
   return { kind: 'named', personId: best.personId, similarity: best.similarity, margin };
-}
-
-export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
-  return s;
 }
 
 /** Unit-length mean of unit vectors: a person's template. */

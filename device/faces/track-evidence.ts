@@ -1,4 +1,5 @@
 import type { AnalyzedFace } from '../../models/faces/types.js';
+import type { IdentityDecision, PersonScore } from './identity.js';
 
 /*
  * What one track has shown so far, and who (if anyone) it is. A name needs
@@ -8,15 +9,6 @@ import type { AnalyzedFace } from '../../models/faces/types.js';
  * The embeddings kept here are the only copy of a stranger's face: RAM only,
  * wiped (zeroed) when the track's grace period ends.
  */
-
-export interface PersonScore {
-  personId: number;
-  similarity: number;
-}
-
-export type IdentityDecision =
-  | { kind: 'named'; personId: number; similarity: number; margin: number }
-  | { kind: 'unknown' | 'ambiguous'; similarity: number; margin: number };
 
 /** Per-person scores of one embedding and the threshold/margin rule (MemoryIdentity in device/faces/identity.ts). */
 export interface IdentityMatcher {

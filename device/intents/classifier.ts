@@ -1,4 +1,5 @@
 import { logger } from '../../config/log.js';
+import { dot } from '../vector-math.js';
 import { PLACEHOLDER_NAME, SEED_EXAMPLES } from './examples.js';
 import type { NameIndex } from './names.js';
 import { cleanUtterance, foldKey } from './normalize.js';
@@ -117,11 +118,4 @@ function unit(v: ArrayLike<number>): Float32Array {
   n = Math.sqrt(n) || 1;
   for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / n;
   return out;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) s += (a[i] as number) * (b[i] as number);
-  return s;
 }

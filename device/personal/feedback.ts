@@ -1,4 +1,5 @@
 import type { Feedback, Memory, MemoryId, Note, Profile } from '../../memory/types.js';
+import { cosine } from '../vector-math.js';
 import { type Embed, refreshVectors, toFloat32 } from './evidence.js';
 
 /*
@@ -115,18 +116,6 @@ function overlap(a: string, b: string): number {
   const y = new Set(b.toLowerCase().match(WORD) ?? []);
   const inter = [...x].filter((w) => y.has(w)).length;
   return inter / Math.max(1, Math.min(x.size, y.size));
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return dot / (Math.sqrt(na * nb) || 1);
 }
 
 /** The sentence of the cited notes the correction contradicts: most similar by embedding (or word overlap). */

@@ -27,15 +27,3 @@ export function normalise(v: Float32Array): Float32Array {
   for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / n;
   return v;
 }
-
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return dot / (Math.sqrt(na * nb) || 1);
-}

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../../config/schema.js';
-import { decide, dot, type PersonVectors, type ScoreMode, scorePeople } from '../../device/faces/identity.js';
+import { decide, type PersonVectors, type ScoreMode, scorePeople } from '../../device/faces/identity.js';
+import { dot } from '../../device/vector-math.js';
 import { createFaceAnalyzer } from '../../models/faces/analyzer.js';
 import { EMBEDDER_IDS, type EmbedderId } from '../../models/faces/embedder.js';
 import { collectFaces, type LabelledFace } from '../faces/dataset.js';
