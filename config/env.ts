@@ -20,7 +20,8 @@ export function envName(path: string[]): string {
   return `MNEMO_${path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('__')}`;
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
+/** The schema inside default/prefault/optional wrappers. */
+export function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (;;) {
     if (s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodOptional) {

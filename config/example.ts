@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { envName } from './env.js';
+import { envName, unwrap } from './env.js';
 import { dataDir } from './paths.js';
 import { configSchema, defaultConfig } from './schema.js';
 
@@ -9,12 +9,6 @@ import { configSchema, defaultConfig } from './schema.js';
  * Writes the example config from the schema itself, so it lists every setting with
  * its default, its description and its environment variable, and can't drift.
  */
-
-function unwrap(s: z.ZodType): z.ZodType {
-  let t = s;
-  while (t instanceof z.ZodDefault || t instanceof z.ZodPrefault || t instanceof z.ZodOptional) t = t.unwrap() as z.ZodType;
-  return t;
-}
 
 function describe(s: z.ZodType): string | undefined {
   let t: z.ZodType = s;
