@@ -9,7 +9,8 @@ export function testModelStore(): ModelStore {
 }
 
 /** The shared real data (never copied into the project). */
-export const SHARED_DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+/** The shared real data beside the checkout (as CI lays it out), or where MNEMO_SHARED_DATA points. */
+export const SHARED_DATA = process.env.MNEMO_SHARED_DATA ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
 export const BBT_FACES = join(SHARED_DATA, 'faces', 'bbt');
 
 export function sharedDataPresent(): boolean {
